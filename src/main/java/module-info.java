@@ -1,0 +1,13 @@
+/**
+ * netback-rx: a byte-exact model of the Xen netback guest-RX path.
+ *
+ * <p>{@code io.github.netbackrx.core} is the small public model (packets, the netif wire records,
+ * the shared RX ring, the packing policies); the other exported packages add the hypervisor, the
+ * backend engine, the guest frontend and the trace format. The command line is not exported.
+ */
+module io.github.netbackrx {
+    requires static info.picocli;
+    requires org.slf4j;
+
+    exports io.github.netbackrx.core;
+}
