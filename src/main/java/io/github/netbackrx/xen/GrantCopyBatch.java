@@ -1,0 +1,354 @@
+package io.github.netbackrx.xen;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A caller-owned, reusable array of {@code struct gnttab_copy} operations for one {@code
+ * GNTTABOP_copy} hypercall, held as a struct of arrays: {@link #clear()} and refill it, and once
+ * it has grown to the batch size nothing allocates (Linux {@code rx.c} uses 64 ops, {@code
+ * COPY_BATCH_SIZE}; the 2010 netback 2 x 256).
+ *
+ * <p>Each op names a source and a destination, each either a grant reference ({@code
+ * GNTCOPY_source_gref}/{@code GNTCOPY_dest_gref} set) in the table of {@code domid}, or a frame
+ * number ({@code gmfn}), which Xen accepts only with {@code domid = DOMID_SELF}. {@link
+ * #status(int)} is written by {@link GrantCopyEngine#copy}; it reads 0 before the batch has run.
+ */
+public final class GrantCopyBatch {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private long[] sourceRef;
+    private long[] destRef;
+    private int[] sourceDomid;
+    private int[] sourceOffset;
+    private int[] destDomid;
+    private int[] destOffset;
+    private int[] length;
+    private int[] flags;
+    private int[] status;
+    private int size;
+
+    /** A batch with room for 64 ops ({@code COPY_BATCH_SIZE}); it grows when needed. */
+    public GrantCopyBatch() {
+        this(64);
+    }
+
+    /**
+     * A batch with room for {@code capacity} ops; it grows when needed.
+     *
+     * @param capacity the initial capacity, positive
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     */
+    public GrantCopyBatch(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("grant copy batch: capacity must be positive, got " + capacity);
+        }
+        sourceRef = new long[capacity];
+        destRef = new long[capacity];
+        sourceDomid = new int[capacity];
+        sourceOffset = new int[capacity];
+        destDomid = new int[capacity];
+        destOffset = new int[capacity];
+        length = new int[capacity];
+        flags = new int[capacity];
+        status = new int[capacity];
+    }
+
+    /** Empties the batch (capacity is kept). */
+    public void clear() {
+        size = 0;
+    }
+
+    /** @return the number of ops */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Appends one op.
+     *
+     * @param sourceIsGref whether {@code GNTCOPY_source_gref} is set
+     * @param sourceRefOrGmfn {@code source.u}: a grant reference (0 .. 0xFFFFFFFF) or a frame number
+     * @param sourceDomid {@code source.domid}, 0 .. 0xFFFF ({@link Hypervisor#DOMID_SELF} for the caller)
+     * @param sourceOffset {@code source.offset}, 0 .. 0xFFFF
+     * @param destIsGref whether {@code GNTCOPY_dest_gref} is set
+     * @param destRefOrGmfn {@code dest.u}
+     * @param destDomid {@code dest.domid}, 0 .. 0xFFFF
+     * @param destOffset {@code dest.offset}, 0 .. 0xFFFF
+     * @param len {@code len}, 0 .. 0xFFFF
+     * @return the op's index in the batch
+     * @throws IllegalArgumentException if a value does not fit its field of {@code struct gnttab_copy}
+     */
+    public int add(
+            boolean sourceIsGref,
+            long sourceRefOrGmfn,
+            int sourceDomid,
+            int sourceOffset,
+            boolean destIsGref,
+            long destRefOrGmfn,
+            int destDomid,
+            int destOffset,
+            int len) {
+        checkRef("source", sourceIsGref, sourceRefOrGmfn);
+        checkRef("dest", destIsGref, destRefOrGmfn);
+        checkU16("source.domid", sourceDomid);
+        checkU16("source.offset", sourceOffset);
+        checkU16("dest.domid", destDomid);
+        checkU16("dest.offset", destOffset);
+        checkU16("len", len);
+        int flagBits = (sourceIsGref ? GrantCopyLayout.GNTCOPY_SOURCE_GREF : 0)
+                | (destIsGref ? GrantCopyLayout.GNTCOPY_DEST_GREF : 0);
+        return append(sourceRefOrGmfn, sourceDomid, sourceOffset, destRefOrGmfn, destDomid, destOffset, len, flagBits);
+    }
+
+    /**
+     * Appends the op encoded at {@code offset} in {@code src} in the x86_64 layout of {@link
+     * GrantCopyLayout} (its {@code status} is read too). Undefined flag bits are kept and ignored.
+     *
+     * @param src the bytes
+     * @param offset where the 40-byte struct starts
+     * @return the op's index in the batch
+     * @throws IllegalArgumentException if a grant reference does not fit 32 bits
+     */
+    public int addEncoded(byte[] src, int offset) {
+        int f = u16(src, offset + GrantCopyLayout.FLAGS_OFFSET);
+        long s = (long) LONG.get(src, offset + GrantCopyLayout.SOURCE_OFFSET + GrantCopyLayout.PTR_U_OFFSET);
+        long d = (long) LONG.get(src, offset + GrantCopyLayout.DEST_OFFSET + GrantCopyLayout.PTR_U_OFFSET);
+        // a grant_ref_t occupies the low 4 bytes of the union; the rest is not part of it
+        if ((f & GrantCopyLayout.GNTCOPY_SOURCE_GREF) != 0) {
+            s &= 0xFFFF_FFFFL;
+        }
+        if ((f & GrantCopyLayout.GNTCOPY_DEST_GREF) != 0) {
+            d &= 0xFFFF_FFFFL;
+        }
+        int i = append(
+                s,
+                u16(src, offset + GrantCopyLayout.SOURCE_OFFSET + GrantCopyLayout.PTR_DOMID_OFFSET),
+                u16(src, offset + GrantCopyLayout.SOURCE_OFFSET + GrantCopyLayout.PTR_OFFSET_OFFSET),
+                d,
+                u16(src, offset + GrantCopyLayout.DEST_OFFSET + GrantCopyLayout.PTR_DOMID_OFFSET),
+                u16(src, offset + GrantCopyLayout.DEST_OFFSET + GrantCopyLayout.PTR_OFFSET_OFFSET),
+                u16(src, offset + GrantCopyLayout.LEN_OFFSET),
+                f);
+        status[i] = (short) SHORT.get(src, offset + GrantCopyLayout.STATUS_OFFSET);
+        return i;
+    }
+
+    /**
+     * Writes op {@code i} as a 40-byte x86_64 {@code struct gnttab_copy} (padding zeroed).
+     *
+     * @param i the op index
+     * @param dst the destination
+     * @param offset where the struct starts in {@code dst}
+     * @throws IndexOutOfBoundsException if {@code i} is not an op of the batch
+     */
+    public void encode(int i, byte[] dst, int offset) {
+        checkIndex(i);
+        Arrays.fill(dst, offset, offset + GrantCopyLayout.SIZE, (byte) 0);
+        LONG.set(dst, offset + GrantCopyLayout.SOURCE_OFFSET + GrantCopyLayout.PTR_U_OFFSET, sourceRef[i]);
+        SHORT.set(
+                dst, offset + GrantCopyLayout.SOURCE_OFFSET + GrantCopyLayout.PTR_DOMID_OFFSET, (short) sourceDomid[i]);
+        SHORT.set(dst, offset + GrantCopyLayout.SOURCE_OFFSET + GrantCopyLayout.PTR_OFFSET_OFFSET, (short)
+                sourceOffset[i]);
+        LONG.set(dst, offset + GrantCopyLayout.DEST_OFFSET + GrantCopyLayout.PTR_U_OFFSET, destRef[i]);
+        SHORT.set(dst, offset + GrantCopyLayout.DEST_OFFSET + GrantCopyLayout.PTR_DOMID_OFFSET, (short) destDomid[i]);
+        SHORT.set(dst, offset + GrantCopyLayout.DEST_OFFSET + GrantCopyLayout.PTR_OFFSET_OFFSET, (short) destOffset[i]);
+        SHORT.set(dst, offset + GrantCopyLayout.LEN_OFFSET, (short) length[i]);
+        SHORT.set(dst, offset + GrantCopyLayout.FLAGS_OFFSET, (short) flags[i]);
+        SHORT.set(dst, offset + GrantCopyLayout.STATUS_OFFSET, (short) status[i]);
+    }
+
+    /**
+     * @param i the op index
+     * @return whether {@code GNTCOPY_source_gref} is set
+     */
+    public boolean sourceIsGref(int i) {
+        checkIndex(i);
+        return (flags[i] & GrantCopyLayout.GNTCOPY_SOURCE_GREF) != 0;
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code source.u}: the grant reference or frame number
+     */
+    public long sourceRef(int i) {
+        checkIndex(i);
+        return sourceRef[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code source.domid}
+     */
+    public int sourceDomid(int i) {
+        checkIndex(i);
+        return sourceDomid[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code source.offset}
+     */
+    public int sourceOffset(int i) {
+        checkIndex(i);
+        return sourceOffset[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return whether {@code GNTCOPY_dest_gref} is set
+     */
+    public boolean destIsGref(int i) {
+        checkIndex(i);
+        return (flags[i] & GrantCopyLayout.GNTCOPY_DEST_GREF) != 0;
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code dest.u}: the grant reference or frame number
+     */
+    public long destRef(int i) {
+        checkIndex(i);
+        return destRef[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code dest.domid}
+     */
+    public int destDomid(int i) {
+        checkIndex(i);
+        return destDomid[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code dest.offset}
+     */
+    public int destOffset(int i) {
+        checkIndex(i);
+        return destOffset[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code len}
+     */
+    public int length(int i) {
+        checkIndex(i);
+        return length[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code flags} ({@code GNTCOPY_*})
+     */
+    public int flags(int i) {
+        checkIndex(i);
+        return flags[i];
+    }
+
+    /**
+     * @param i the op index
+     * @return {@code status}: a {@link GntStatus} value once the batch has run, 0 before
+     */
+    public int status(int i) {
+        checkIndex(i);
+        return status[i];
+    }
+
+    // ---- engine access (index already bounded by size) ----
+
+    long rawSourceRef(int i) {
+        return sourceRef[i];
+    }
+
+    long rawDestRef(int i) {
+        return destRef[i];
+    }
+
+    int rawSourceDomid(int i) {
+        return sourceDomid[i];
+    }
+
+    int rawSourceOffset(int i) {
+        return sourceOffset[i];
+    }
+
+    int rawDestDomid(int i) {
+        return destDomid[i];
+    }
+
+    int rawDestOffset(int i) {
+        return destOffset[i];
+    }
+
+    int rawLength(int i) {
+        return length[i];
+    }
+
+    int rawFlags(int i) {
+        return flags[i];
+    }
+
+    void setStatus(int i, int value) {
+        status[i] = value;
+    }
+
+    private int append(long s, int sd, int so, long d, int dd, int dOff, int len, int f) {
+        if (size == length.length) {
+            grow();
+        }
+        int i = size++;
+        sourceRef[i] = s;
+        sourceDomid[i] = sd;
+        sourceOffset[i] = so;
+        destRef[i] = d;
+        destDomid[i] = dd;
+        destOffset[i] = dOff;
+        length[i] = len;
+        flags[i] = f;
+        status[i] = 0;
+        return i;
+    }
+
+    private void grow() {
+        int n = length.length * 2;
+        sourceRef = Arrays.copyOf(sourceRef, n);
+        destRef = Arrays.copyOf(destRef, n);
+        sourceDomid = Arrays.copyOf(sourceDomid, n);
+        sourceOffset = Arrays.copyOf(sourceOffset, n);
+        destDomid = Arrays.copyOf(destDomid, n);
+        destOffset = Arrays.copyOf(destOffset, n);
+        length = Arrays.copyOf(length, n);
+        flags = Arrays.copyOf(flags, n);
+        status = Arrays.copyOf(status, n);
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("grant copy batch: op " + i + " (size " + size + ")");
+        }
+    }
+
+    private static int u16(byte[] b, int offset) {
+        return (short) SHORT.get(b, offset) & 0xFFFF;
+    }
+
+    private static void checkRef(String side, boolean isGref, long ref) {
+        if (isGref && (ref >>> 32) != 0) {
+            throw new IllegalArgumentException(
+                    "gnttab_copy." + side + ".u.ref: 0x" + Long.toHexString(ref) + " does not fit grant_ref_t (u32)");
+        }
+    }
+
+    private static void checkU16(String field, int value) {
+        if ((value & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException(
+                    "gnttab_copy." + field + ": " + value + " does not fit u16 (0 .. 65535)");
+        }
+    }
+}
