@@ -10,6 +10,7 @@ package io.github.netbackrx.core;
 public final class RingProtocolException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the {@code ring.h} check that failed. */
     private final String macro;
 
     /**

@@ -18,8 +18,8 @@ import java.util.Arrays;
  *  +--------------+-------+-----------+---------+-------- ... --------+--------+
  *  | req_prod     | pvt   | __pad[44] | ring[0] | ring[1]   ...       |ring[503]
  *  | req_event    |       |           |         |                     | (unused)
- *  | rsp_prod     |       |           |<- 8-byte entries: request or response
- *  | rsp_event    |       |           |   or netif_extra_info overlay ->
+ *  | rsp_prod     |       |           |&lt;- 8-byte entries: request or response
+ *  | rsp_event    |       |           |   or netif_extra_info overlay -&gt;
  *  +--------------+-------+-----------+---------+-------- ... --------+--------+
  *                                      only ring[0 .. SIZE-1] = ring[0 .. 255] are used
  * </pre>
