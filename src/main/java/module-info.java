@@ -10,4 +10,5 @@ module io.github.netbackrx {
     requires org.slf4j;
 
     exports io.github.netbackrx.core;
+    exports io.github.netbackrx.trace;
 }

@@ -1,0 +1,9 @@
+/**
+ * The trace format and the canonical plan output: reading packets one per line ({@link
+ * io.github.netbackrx.trace.TraceParser}), writing them back ({@link
+ * io.github.netbackrx.trace.TraceWriter}).
+ *
+ * <p>Both formats are public interfaces of the project, described in {@code docs/plan-format.md};
+ * they change only by adding new line kinds.
+ */
+package io.github.netbackrx.trace;
