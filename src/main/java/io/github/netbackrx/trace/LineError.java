@@ -14,6 +14,8 @@ public record LineError(int lineNumber, String reason) {
     /**
      * Validates the components.
      *
+     * @param lineNumber the line's number in its file, counting from 1
+     * @param reason what is wrong, naming the rule broken
      * @throws IllegalArgumentException if {@code lineNumber < 1} or {@code reason} is empty
      * @throws NullPointerException if {@code reason} is null
      */

@@ -15,6 +15,8 @@ public record ParsedTrace(List<TracePacket> packets, List<LineError> errors) {
     /**
      * Copies both lists into immutable ones.
      *
+     * @param packets the packets of the good lines, in input order
+     * @param errors the bad lines, in line order
      * @throws NullPointerException if a list or an element is null
      */
     public ParsedTrace {

@@ -15,6 +15,8 @@ public record TracePacket(int lineNumber, Skb skb) {
     /**
      * Validates the components.
      *
+     * @param lineNumber the line's number in its file, counting from 1
+     * @param skb the packet
      * @throws IllegalArgumentException if {@code lineNumber < 1}
      * @throws NullPointerException if {@code skb} is null
      */
