@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -68,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String line : sample.lines().collect(Collectors.toList())) {
             out.print(line.isEmpty() ? "\n" : "    " + line + "\n");
         }
+        List<String> summaries = new ArrayList<>();
         for (PackingPolicy policy : PackingPolicy.values()) {
             out.print("\n== policy " + policy.label() + summary(policy) + " ==\n\n");
             TracePlanner.Result result = TracePlanner.plan(trace, policy);
@@ -88,10 +90,14 @@ final class DemoCommand implements Callable<Integer> {
                 ops += p.plan().ops().size();
                 findings += p.findings().size();
             }
-            out.print("\n" + policy.label() + ": " + result.packets().size() + " packets planned, "
+            String summary = policy.label() + ": " + result.packets().size() + " packets planned, "
                     + result.errors().size() + " refused; " + slots + " ring slots used of " + estimate
-                    + " estimated; " + ops + " copy ops; " + findings + (findings == 1 ? " finding\n" : " findings\n"));
+                    + " estimated; " + ops + " copy ops; " + findings + (findings == 1 ? " finding\n" : " findings\n");
+            summaries.add(summary);
+            out.print("\n" + summary);
         }
+        out.print("\n== summary ==\n\n");
+        summaries.forEach(out::print);
         out.flush();
         return ExitStatus.OK;
     }

@@ -39,6 +39,19 @@ class DemoCommandTest {
     }
 
     @Test
+    void endsWithASummaryOfEveryPolicy() {
+        String out = CliRun.of("demo").out();
+        String summary = out.substring(out.indexOf("\n== summary ==\n"));
+        assertThat(summary.lines().filter(line -> line.contains(" packets planned, ")))
+                .hasSize(PackingPolicy.values().length);
+        assertThat(summary)
+                .contains(
+                        "coalesce: 11 packets planned, 0 refused; 25 ring slots used of 25 estimated; 32 copy ops; 0 findings")
+                .contains(
+                        "per-frag: 11 packets planned, 0 refused; 36 ring slots used of 36 estimated; 33 copy ops; 1 finding");
+    }
+
+    @Test
     void isDeterministic() {
         assertThat(CliRun.of("demo")).isEqualTo(CliRun.of("demo"));
     }
