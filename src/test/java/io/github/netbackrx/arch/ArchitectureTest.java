@@ -1,0 +1,132 @@
+package io.github.netbackrx.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package arrows of docs/architecture: data flows one way, {@code core} depends on nothing of
+ * ours, nothing depends on {@code cli}, and only the command line prints.
+ */
+class ArchitectureTest {
+    private static final String ROOT = "io.github.netbackrx";
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
+    }
+
+    @Test
+    void coreDependsOnTheJdkOnly() {
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".core..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".core..", "java..")
+                .check(main);
+    }
+
+    @Test
+    void xenUsesOnlyCore() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".xen..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".netback..", ROOT + ".netfront..", ROOT + ".trace..", ROOT + ".cli..", "org.slf4j..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void netbackUsesCoreXenAndLoggingOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".netback..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".netfront..", ROOT + ".trace..", ROOT + ".cli..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void netfrontUsesCoreAndXenOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".netfront..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".netback..", ROOT + ".trace..", ROOT + ".cli..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void traceUsesCoreOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".trace..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".xen..", ROOT + ".netback..", ROOT + ".netfront..", ROOT + ".cli..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void nothingDependsOnTheCommandLine() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".cli..")
+                .check(main);
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void publicCoreClassesAreFinalOrInterfaces() {
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".core..")
+                .and()
+                .arePublic()
+                .and()
+                .areNotInterfaces()
+                .and()
+                .areNotEnums()
+                .should()
+                .haveModifier(JavaModifier.FINAL)
+                .check(main);
+    }
+
+    @Test
+    void onlyTheCommandLinePrints() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".cli..")
+                .should()
+                .accessField(System.class, "out")
+                .orShould()
+                .accessField(System.class, "err")
+                .check(main);
+    }
+}
