@@ -1,0 +1,213 @@
+package io.github.netbackrx.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Checks a plan against the model's {@link Invariant}s ({@code model-spec.md} §5) and reports every
+ * broken one as a {@link Finding} whose details name the offending values.
+ *
+ * <p>A policy that breaks an invariant on some input is not an error of the model: the finding is
+ * how a historical hazard is shown, such as the empty first buffer of the pre-2010 rule that the
+ * 2010 patch names.
+ */
+public final class PlanChecker {
+    private PlanChecker() {}
+
+    /**
+     * Checks an immutable plan, with buffers of {@link Netif#MAX_BUFFER_OFFSET} bytes.
+     *
+     * @param skb the packet planned
+     * @param plan the plan
+     * @return the findings, empty when every invariant holds
+     */
+    public static List<Finding> check(Skb skb, RxPlan plan) {
+        return check(skb, plan, Netif.MAX_BUFFER_OFFSET);
+    }
+
+    /**
+     * Checks an immutable plan made for buffers of {@code maxBufferOffset} bytes.
+     *
+     * @param skb the packet planned
+     * @param plan the plan
+     * @param maxBufferOffset bytes one guest buffer may hold
+     * @return the findings, empty when every invariant holds
+     */
+    public static List<Finding> check(Skb skb, RxPlan plan, int maxBufferOffset) {
+        Objects.requireNonNull(plan, "plan");
+        PlanBuffer b = new PlanBuffer();
+        b.load(plan, maxBufferOffset);
+        return check(skb, b);
+    }
+
+    /**
+     * Checks a plan buffer against the buffer size it was planned for ({@link
+     * PlanBuffer#maxBufferOffset()}).
+     *
+     * @param skb the packet planned
+     * @param plan the plan
+     * @return the findings, empty when every invariant holds, in {@link Invariant} order
+     */
+    public static List<Finding> check(Skb skb, PlanBuffer plan) {
+        Objects.requireNonNull(skb, "skb");
+        Objects.requireNonNull(plan, "plan");
+        List<Finding> out = new ArrayList<>();
+        checkLengthSum(skb, plan, out);
+        checkDestWithinSlot(plan, out);
+        checkSourceWithinFrame(plan, out);
+        checkFirstSlotNonEmpty(skb, plan, out);
+        checkSlotsWithinEstimate(plan, out);
+        checkMoreDataChain(plan, out);
+        checkSourceCoverage(skb, plan, out);
+        return out;
+    }
+
+    private static void checkLengthSum(Skb skb, PlanBuffer p, List<Finding> out) {
+        long sum = 0;
+        for (int s = 0; s < p.slotCount(); s++) {
+            if (!p.slotIsExtra(s)) {
+                sum += p.slotStatus(s);
+            }
+        }
+        if (sum != skb.length()) {
+            out.add(new Finding(
+                    Invariant.LENGTH_SUM, "data statuses sum to " + sum + ", packet length " + skb.length()));
+        }
+    }
+
+    private static void checkDestWithinSlot(PlanBuffer p, List<Finding> out) {
+        int max = p.maxBufferOffset();
+        for (int i = 0; i < p.opCount(); i++) {
+            int slot = p.opSlot(i);
+            int dest = p.opDestOffset(i);
+            int len = p.opLength(i);
+            String op = "op " + i + " (" + CopyOp.sourceName(p.opSource(i)) + ")";
+            if (slot < 0 || slot >= p.slotCount()) {
+                out.add(new Finding(
+                        Invariant.DEST_WITHIN_SLOT,
+                        op + " writes slot " + slot + " outside the packet's " + p.slotCount() + " slots"));
+            } else if (p.slotIsExtra(slot)) {
+                out.add(new Finding(Invariant.DEST_WITHIN_SLOT, op + " writes slot " + slot + ", an extra-info slot"));
+            } else if (dest < 0 || len < 0 || (long) dest + len > max) {
+                out.add(new Finding(
+                        Invariant.DEST_WITHIN_SLOT,
+                        op + " writes slot " + slot + " at offset " + dest + " + length " + len + " > buffer size "
+                                + max));
+            }
+        }
+    }
+
+    private static void checkSourceWithinFrame(PlanBuffer p, List<Finding> out) {
+        for (int i = 0; i < p.opCount(); i++) {
+            int off = p.opSourceOffset(i);
+            int len = p.opLength(i);
+            if (len > 0 && off / Netif.PAGE_SIZE != (off + len - 1) / Netif.PAGE_SIZE) {
+                out.add(new Finding(
+                        Invariant.SOURCE_WITHIN_FRAME,
+                        "op " + i + " (" + CopyOp.sourceName(p.opSource(i)) + ") reads offset " + off + " + length "
+                                + len + " across 4096-byte frames " + off / Netif.PAGE_SIZE + " and "
+                                + (off + len - 1) / Netif.PAGE_SIZE));
+            }
+        }
+    }
+
+    private static void checkFirstSlotNonEmpty(Skb skb, PlanBuffer p, List<Finding> out) {
+        if (skb.length() == 0) {
+            return;
+        }
+        if (p.slotCount() == 0 || p.slotIsExtra(0)) {
+            out.add(new Finding(
+                    Invariant.FIRST_SLOT_NONEMPTY, "slot 0 is not a data slot in a " + skb.length() + "-byte packet"));
+        } else if (p.slotStatus(0) <= 0) {
+            out.add(new Finding(
+                    Invariant.FIRST_SLOT_NONEMPTY,
+                    "data slot 0 is empty (status " + p.slotStatus(0) + ") in a " + skb.length() + "-byte packet"));
+        }
+    }
+
+    private static void checkSlotsWithinEstimate(PlanBuffer p, List<Finding> out) {
+        if (p.slotCount() > p.estimate()) {
+            out.add(new Finding(
+                    Invariant.SLOTS_WITHIN_ESTIMATE, p.slotCount() + " slots used > estimate " + p.estimate()));
+        }
+    }
+
+    private static void checkMoreDataChain(PlanBuffer p, List<Finding> out) {
+        int last = -1;
+        for (int s = p.slotCount() - 1; s >= 0; s--) {
+            if (!p.slotIsExtra(s)) {
+                last = s;
+                break;
+            }
+        }
+        for (int s = 0; s < p.slotCount(); s++) {
+            if (p.slotIsExtra(s)) {
+                continue;
+            }
+            boolean more = (p.slotFlags(s) & Netif.RXF_MORE_DATA) != 0;
+            if (s != last && !more) {
+                out.add(new Finding(
+                        Invariant.MORE_DATA_CHAIN,
+                        "data slot " + s + " lacks more_data before last data slot " + last));
+            } else if (s == last && more) {
+                out.add(new Finding(Invariant.MORE_DATA_CHAIN, "last data slot " + s + " has more_data"));
+            }
+        }
+    }
+
+    private static void checkSourceCoverage(Skb skb, PlanBuffer p, List<Finding> out) {
+        for (int source = -1; source < skb.fragCount(); source++) {
+            int start = source == -1 ? skb.headOffset() : skb.fragOffset(source);
+            int length = source == -1 ? skb.headLength() : skb.fragLength(source);
+            long next = start;
+            long covered = 0;
+            for (int i = 0; i < p.opCount(); i++) {
+                if (p.opSource(i) != source) {
+                    continue;
+                }
+                if (p.opSourceOffset(i) != next) {
+                    out.add(new Finding(
+                            Invariant.SOURCE_COVERAGE,
+                            CopyOp.sourceName(source) + ": op " + i + " reads from offset " + p.opSourceOffset(i)
+                                    + ", expected " + next));
+                    covered = -1;
+                    break;
+                }
+                next += p.opLength(i);
+                covered += p.opLength(i);
+            }
+            if (covered >= 0 && covered != length) {
+                out.add(new Finding(
+                        Invariant.SOURCE_COVERAGE,
+                        CopyOp.sourceName(source) + ": ops copy " + covered + " of its " + length + " bytes"));
+            }
+        }
+        for (int s = 0; s < p.slotCount(); s++) {
+            if (p.slotIsExtra(s)) {
+                continue;
+            }
+            long next = 0;
+            boolean broken = false;
+            for (int i = 0; i < p.opCount(); i++) {
+                if (p.opSlot(i) != s) {
+                    continue;
+                }
+                if (p.opDestOffset(i) != next) {
+                    out.add(new Finding(
+                            Invariant.SOURCE_COVERAGE,
+                            "slot " + s + ": op " + i + " writes at offset " + p.opDestOffset(i) + ", expected "
+                                    + next));
+                    broken = true;
+                    break;
+                }
+                next += p.opLength(i);
+            }
+            if (!broken && next != p.slotStatus(s)) {
+                out.add(new Finding(
+                        Invariant.SOURCE_COVERAGE,
+                        "slot " + s + ": ops write " + next + " bytes, status " + p.slotStatus(s)));
+            }
+        }
+    }
+}
