@@ -11,4 +11,7 @@ module io.github.netbackrx {
 
     exports io.github.netbackrx.core;
     exports io.github.netbackrx.xen;
+    exports io.github.netbackrx.netback;
+    exports io.github.netbackrx.netfront;
+    exports io.github.netbackrx.sim;
 }
