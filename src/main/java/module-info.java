@@ -14,4 +14,9 @@ module io.github.netbackrx {
     exports io.github.netbackrx.netback;
     exports io.github.netbackrx.netfront;
     exports io.github.netbackrx.sim;
+    exports io.github.netbackrx.trace;
+
+    // picocli reads the command classes reflectively when the command line runs on the module path
+    opens io.github.netbackrx.cli to
+            info.picocli;
 }

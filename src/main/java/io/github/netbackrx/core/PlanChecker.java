@@ -1,6 +1,7 @@
 package io.github.netbackrx.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -157,56 +158,73 @@ public final class PlanChecker {
     }
 
     private static void checkSourceCoverage(Skb skb, PlanBuffer p, List<Finding> out) {
-        for (int source = -1; source < skb.fragCount(); source++) {
-            int start = source == -1 ? skb.headOffset() : skb.fragOffset(source);
-            int length = source == -1 ? skb.headLength() : skb.fragLength(source);
-            long next = start;
-            long covered = 0;
-            for (int i = 0; i < p.opCount(); i++) {
-                if (p.opSource(i) != source) {
-                    continue;
+        int areas = skb.fragCount() + 1; // area a is source a - 1
+        long[] nextSource = new long[areas];
+        long[] copied = new long[areas];
+        int[] badSourceOp = new int[areas];
+        for (int a = 0; a < areas; a++) {
+            nextSource[a] = a == 0 ? skb.headOffset() : skb.fragOffset(a - 1);
+            badSourceOp[a] = -1;
+        }
+        int slots = p.slotCount();
+        long[] nextDest = new long[slots];
+        int[] badSlotOp = new int[slots];
+        Arrays.fill(badSlotOp, -1);
+        for (int i = 0; i < p.opCount(); i++) {
+            int a = p.opSource(i) + 1;
+            if (a >= 0 && a < areas && badSourceOp[a] < 0) {
+                if (p.opSourceOffset(i) != nextSource[a]) {
+                    badSourceOp[a] = i;
+                } else {
+                    nextSource[a] += p.opLength(i);
+                    copied[a] += p.opLength(i);
                 }
-                if (p.opSourceOffset(i) != next) {
-                    out.add(new Finding(
-                            Invariant.SOURCE_COVERAGE,
-                            CopyOp.sourceName(source) + ": op " + i + " reads from offset " + p.opSourceOffset(i)
-                                    + ", expected " + next));
-                    covered = -1;
-                    break;
-                }
-                next += p.opLength(i);
-                covered += p.opLength(i);
             }
-            if (covered >= 0 && covered != length) {
-                out.add(new Finding(
-                        Invariant.SOURCE_COVERAGE,
-                        CopyOp.sourceName(source) + ": ops copy " + covered + " of its " + length + " bytes"));
+            int s = p.opSlot(i);
+            if (s >= 0 && s < slots && !p.slotIsExtra(s) && badSlotOp[s] < 0) {
+                if (p.opDestOffset(i) != nextDest[s]) {
+                    badSlotOp[s] = i;
+                } else {
+                    nextDest[s] += p.opLength(i);
+                }
             }
         }
-        for (int s = 0; s < p.slotCount(); s++) {
+        for (int a = 0; a < areas; a++) {
+            String name = CopyOp.sourceName(a - 1);
+            int length = a == 0 ? skb.headLength() : skb.fragLength(a - 1);
+            int bad = badSourceOp[a];
+            if (bad >= 0) {
+                out.add(new Finding(
+                        Invariant.SOURCE_COVERAGE,
+                        name + ": op " + bad + " reads from offset " + p.opSourceOffset(bad) + ", expected "
+                                + nextSource[a]));
+            } else if (copied[a] != length) {
+                out.add(new Finding(
+                        Invariant.SOURCE_COVERAGE, name + ": ops copy " + copied[a] + " of its " + length + " bytes"));
+            }
+        }
+        for (int s = 0; s < slots; s++) {
             if (p.slotIsExtra(s)) {
                 continue;
             }
-            long next = 0;
-            boolean broken = false;
-            for (int i = 0; i < p.opCount(); i++) {
-                if (p.opSlot(i) != s) {
-                    continue;
-                }
-                if (p.opDestOffset(i) != next) {
-                    out.add(new Finding(
-                            Invariant.SOURCE_COVERAGE,
-                            "slot " + s + ": op " + i + " writes at offset " + p.opDestOffset(i) + ", expected "
-                                    + next));
-                    broken = true;
-                    break;
-                }
-                next += p.opLength(i);
-            }
-            if (!broken && next != p.slotStatus(s)) {
+            int bad = badSlotOp[s];
+            if (bad >= 0) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
-                        "slot " + s + ": ops write " + next + " bytes, status " + p.slotStatus(s)));
+                        "slot " + s + ": op " + bad + " writes at offset " + p.opDestOffset(bad) + ", expected "
+                                + nextDest[s]));
+            } else if (nextDest[s] != p.slotStatus(s)) {
+                out.add(new Finding(
+                        Invariant.SOURCE_COVERAGE,
+                        "slot " + s + ": ops write " + nextDest[s] + " bytes, status " + p.slotStatus(s)));
+            }
+        }
+        for (int i = 0; i < p.opCount(); i++) {
+            int a = p.opSource(i) + 1;
+            if (a < 0 || a >= areas) {
+                out.add(new Finding(
+                        Invariant.SOURCE_COVERAGE,
+                        "op " + i + " reads " + CopyOp.sourceName(p.opSource(i)) + ", not an area of the packet"));
             }
         }
     }

@@ -1,0 +1,40 @@
+package io.github.netbackrx.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Test helper: one in-process run of the command line, with its exit status and both outputs. */
+record CliRun(int status, String out, String err) {
+
+    static CliRun withStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintWriter(out),
+                new PrintWriter(err));
+        return new CliRun(status, out.toString(), err.toString());
+    }
+
+    static CliRun of(String... args) {
+        return withStdin("", args);
+    }
+
+    /** A test resource as text. */
+    static String resource(String name) {
+        try (InputStream in = CliRun.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.github.netbackrx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PlanCommandTest {
+
+    private static final String EXAMPLE = "/trace/plan-format-example.trace";
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
+    private Path example() throws IOException {
+        return file("example.trace", CliRun.resource(EXAMPLE));
+    }
+
+    // ---- golden: plan-format.md's worked examples, byte for byte --------------------------------
+
+    @Test
+    void coalesceIsTheDefaultAndPrintsTheDocumentsOutputByteForByte() throws IOException {
+        String golden = CliRun.resource("/golden/plan-format-example.coalesce.plan");
+        CliRun run = CliRun.of("plan", example().toString());
+        assertThat(run.out()).isEqualTo(golden);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        assertThat(CliRun.of("plan", "--policy", "coalesce", example().toString()))
+                .isEqualTo(run);
+        assertThat(CliRun.of("plan", "--policy=coalesce", example().toString())).isEqualTo(run);
+    }
+
+    @Test
+    void perFragPrintsTheGoldenOutputAndReportsTheEmptyFirstBuffer() throws IOException {
+        String golden = CliRun.resource("/golden/plan-format-example.per-frag.plan");
+        CliRun run = CliRun.of("plan", "--policy", "per-frag", example().toString());
+        assertThat(run.out()).isEqualTo(golden);
+        assertThat(run.err())
+                .isEqualTo("packet 6: first-slot-nonempty: data slot 0 is empty (status 0) in a 3300-byte packet\n");
+        assertThat(run.status()).isEqualTo(1);
+    }
+
+    @Test
+    void perFragGoldenBeginsWithTheLinesTheDocumentPrints() {
+        String documented = String.join(
+                "\n",
+                "packet 0 len=1514 estimate=1 slots=1",
+                "copy head 64 0 0 1514",
+                "rsp 0 0 1514 -",
+                "packet 1 len=350 estimate=4 slots=4",
+                "copy frag0 0 1 0 100",
+                "copy frag1 200 2 0 100",
+                "copy frag2 4000 3 0 96",
+                "copy head 0 0 0 54",
+                "rsp 0 0 54 more_data",
+                "rsp 1 0 100 more_data",
+                "rsp 2 0 100 more_data",
+                "rsp 3 0 96 -",
+                "");
+        assertThat(CliRun.resource("/golden/plan-format-example.per-frag.plan")).startsWith(documented);
+    }
+
+    @Test
+    void dashReadsStandardInput() throws IOException {
+        CliRun fromFile = CliRun.of("plan", "--policy", "per-frag", example().toString());
+        CliRun fromStdin = CliRun.withStdin(CliRun.resource(EXAMPLE), "plan", "--policy", "per-frag", "-");
+        assertThat(fromStdin).isEqualTo(fromFile);
+    }
+
+    @Test
+    void anEmptyTracePrintsNothing() {
+        assertThat(CliRun.withStdin("# only a comment\n\n", "plan", "-")).isEqualTo(new CliRun(0, "", ""));
+    }
+
+    // ---- bad input: exit 2, nothing on standard output, "line N: reason" ------------------------
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            frag=0+100                   | head=OFF+LEN must be the first token, found 'frag=0+100'
+            head=0+1 head=0+2            | head= must appear exactly once, found a second 'head=0+2'
+            head=0+1 gso=1 gso=2         | gso= may appear at most once, found a second 'gso=2'
+            head=0+1 csum=none csum=none | csum= may appear at most once, found a second 'csum=none'
+            head=0+1 foo=1               | unknown token 'foo=1' (expected head=, frag=, gso= or csum=)
+            head=5                       | head=5: expected head=OFF+LEN
+            head=+5                      | head=+5: OFF is empty (expected a decimal number)
+            head=-1+5                    | head=-1+5: OFF '-1' is not a decimal number (digits 0-9 only, no sign)
+            head=0+1 frag=+1+5           | frag=+1+5: OFF is empty (expected a decimal number)
+            head=2147483648+1            | head=2147483648+1: OFF 2147483648 is too large (at most 2147483647)
+            head=0+1 frag=0+0            | frag=0+0: a fragment's LEN must be at least 1
+            head=0+1 gso=0               | gso=0: SIZE must be 1..65535
+            head=0+1 gso=65536           | gso=65536: SIZE must be 1..65535
+            head=0+1 gso=1448/udp        | gso=1448/udp: TYPE must be tcpv4 or tcpv6
+            head=0+1 csum=full           | csum=full: the checksum state must be none, partial or unnecessary
+            head=0+0                     | empty packet: total length 0
+            head=2147483647+1            | head: offset 2147483647 + length 1 overflows int
+            """)
+    void everyTraceRuleIsABadInputLine(String line, String reason) {
+        for (String policy : new String[] {"coalesce", "per-frag"}) {
+            CliRun run = CliRun.withStdin("head=0+10\n# fine so far\n" + line + "\n", "plan", "--policy", policy, "-");
+            assertThat(run).isEqualTo(new CliRun(2, "", "line 3: " + reason + "\n"));
+        }
+    }
+
+    @Test
+    void moreThanEighteenFragmentsIsABadInputLine() {
+        CliRun run = CliRun.withStdin("head=0+0" + " frag=0+1".repeat(19) + "\n", "plan", "-");
+        assertThat(run).isEqualTo(new CliRun(2, "", "line 1: too many fragments: 19 > maxFrags 18\n"));
+    }
+
+    @Test
+    void everyBadLineIsReportedTogetherInLineOrder() throws IOException {
+        Path trace = file(
+                "bad.trace",
+                "head=64+1514\nhead=0+0\n\n# comment\nhead=0+1 gso=0\nhead=0+54 frag=0+100\ncsum=partial\n");
+        CliRun run = CliRun.of("plan", trace.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err())
+                .isEqualTo("line 2: empty packet: total length 0\n"
+                        + "line 5: gso=0: SIZE must be 1..65535\n"
+                        + "line 7: head=OFF+LEN must be the first token, found 'csum=partial'\n");
+    }
+
+    @Test
+    void aPacketThePolicyRefusesIsABadInputLineToo() {
+        String trace = "head=0+100\nhead=0+100 frag=4000+200\nhead=0+0\nhead=4000+200\n";
+        CliRun run = CliRun.withStdin(trace, "plan", "-");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err())
+                .startsWith("line 2: policy coalesce refuses the packet: frag0 crosses a 4096-byte page: offset"
+                        + " 4000 + length 200 > 4096")
+                .contains("\nline 3: empty packet: total length 0\n")
+                .contains("\nline 4: policy coalesce refuses the packet: head crosses a 4096-byte page: offset"
+                        + " 4000 + length 200 > 4096");
+        assertThat(run.err().lines()).hasSize(3);
+    }
+
+    @Test
+    void perFragRefusesPageCrossingAreasTooWithItsOwnReason() {
+        CliRun run = CliRun.withStdin("head=0+100 frag=4000+200\nhead=5000+10\n", "plan", "--policy", "per-frag", "-");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines())
+                .hasSize(2)
+                .allMatch(line -> line.contains(": policy per-frag refuses the packet: "));
+        assertThat(run.err()).startsWith("line 1: policy per-frag refuses the packet: frag0 crosses a 4096-byte page");
+        assertThat(run.err()).contains("\nline 2: policy per-frag refuses the packet: head starts beyond its first");
+    }
+
+    // ---- usage errors ---------------------------------------------------------------------------
+
+    @Test
+    void anUnknownPolicyIsAUsageErrorListingTheValidNames() throws IOException {
+        CliRun run = CliRun.of("plan", "--policy", "linear", example().toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err())
+                .startsWith("netback-rx plan: Invalid value for option '--policy': unknown packing policy 'linear'"
+                        + " (valid: coalesce, per-frag)\n")
+                .endsWith("Try 'netback-rx plan --help' for more information.\n");
+    }
+
+    @Test
+    void aMissingFileIsBadInput() {
+        Path missing = dir.resolve("no-such.trace");
+        CliRun run = CliRun.of("plan", missing.toString());
+        assertThat(run).isEqualTo(new CliRun(2, "", "netback-rx plan: cannot read '" + missing + "': no such file\n"));
+    }
+
+    @Test
+    void aDirectoryOrNonUtf8FileIsBadInput() throws IOException {
+        CliRun directory = CliRun.of("plan", dir.toString());
+        assertThat(directory.status()).isEqualTo(2);
+        assertThat(directory.out()).isEmpty();
+        assertThat(directory.err()).startsWith("netback-rx plan: cannot read '" + dir + "': ");
+        Path binary = Files.write(dir.resolve("latin1.trace"), new byte[] {'h', 'e', 'a', 'd', '=', (byte) 0xff});
+        assertThat(CliRun.of("plan", binary.toString()))
+                .isEqualTo(new CliRun(2, "", "netback-rx plan: cannot read '" + binary + "': not UTF-8 text\n"));
+    }
+
+    @Test
+    void aMissingFileArgumentOrAnExtraOneIsAUsageError() throws IOException {
+        CliRun none = CliRun.of("plan");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).startsWith("netback-rx plan: Missing required parameter: 'FILE'\n");
+        CliRun two = CliRun.of("plan", example().toString(), "other");
+        assertThat(two.status()).isEqualTo(2);
+        assertThat(two.out()).isEmpty();
+        assertThat(CliRun.of("plan", "--frobnicate", example().toString()).status())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void helpExitsZeroAndDocumentsTheOptionAndExitStatuses() {
+        CliRun run = CliRun.of("plan", "--help");
+        assertThat(run.status()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out())
+                .contains("Usage: netback-rx plan [-hV] [--policy=POLICY] FILE")
+                .contains("packing policy: coalesce, per-frag (default: coalesce)")
+                .contains("the trace file, or - for standard input")
+                .contains("Exit status:");
+        assertThat(CliRun.of("help", "plan")).isEqualTo(run);
+    }
+}
