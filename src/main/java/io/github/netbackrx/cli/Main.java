@@ -31,7 +31,14 @@ import picocli.CommandLine.Spec;
         },
         optionListHeading = "%nOptions:%n",
         commandListHeading = "%nCommands:%n",
-        subcommands = {PlanCommand.class, SimulateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            PlanCommand.class,
+            SimulateCommand.class,
+            DemoCommand.class,
+            LayoutCommand.class,
+            WorkloadsCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:ok",

@@ -23,6 +23,33 @@ final class PolicyOption {
         }
     }
 
+    /**
+     * A policy label, or {@code all} for every policy in declaration order.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones
+     */
+    static List<PackingPolicy> parseOrAll(String value) {
+        if (value.equals("all")) {
+            return List.of(PackingPolicy.values());
+        }
+        try {
+            return List.of(PackingPolicy.fromLabel(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("(valid: ", "(valid: all, "), e);
+        }
+    }
+
+    /** The policies' labels and {@code all}, for the help text. */
+    static final class NamesAndAll implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            List<String> names = new ArrayList<>();
+            new Names().forEach(names::add);
+            names.add("all");
+            return names.iterator();
+        }
+    }
+
     /** The policies' labels, for the help text. */
     static final class Names implements Iterable<String> {
         @Override

@@ -17,6 +17,8 @@ class MainTest {
                 .startsWith("Usage: netback-rx [-hV] [COMMAND]\n")
                 .containsPattern("\n  plan +Print how a packing policy")
                 .containsPattern("\n  demo +Show every packing policy")
+                .containsPattern("\n  layout +Draw how one packet is laid out")
+                .containsPattern("\n  workloads +List the built-in workloads")
                 .containsPattern("\n  help +")
                 .contains("0   ok", "1   a finding", "2   bad usage or bad input");
         assertThat(CliRun.of("-h")).isEqualTo(run);
@@ -24,7 +26,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plan", "demo", "help"})
+    @ValueSource(strings = {"plan", "demo", "layout", "workloads", "help"})
     void everyCommandHasHelpThatExitsZero(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertThat(run.status()).isZero();
@@ -47,7 +49,7 @@ class MainTest {
                 .isEqualTo(new CliRun(
                         2,
                         "",
-                        "netback-rx: missing command (one of: plan, simulate, demo, help)\n"
+                        "netback-rx: missing command (one of: plan, simulate, demo, layout, workloads, help)\n"
                                 + "Try 'netback-rx --help' for more information.\n"));
     }
 

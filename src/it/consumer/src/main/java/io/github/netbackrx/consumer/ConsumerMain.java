@@ -1,0 +1,55 @@
+package io.github.netbackrx.consumer;
+
+import io.github.netbackrx.core.CopyOp;
+import io.github.netbackrx.core.Finding;
+import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.PlanBuffer;
+import io.github.netbackrx.core.PlanChecker;
+import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.core.RxPlan;
+import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.trace.PlanPrinter;
+import io.github.netbackrx.trace.TraceParser;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Plans packets through the public API only; exit status 0 when every plan is clean. */
+public final class ConsumerMain {
+    private ConsumerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintWriter out = new PrintWriter(System.out, true);
+        out.println("library module: " + RxPacker.class.getModule().getName());
+        out.println("consumer module: " + ConsumerMain.class.getModule().getName());
+
+        Skb skb = Skb.builder().head(0, 54).frag(0, 100).build();
+        RxPlan plan = RxPacker.of(PackingPolicy.COALESCE).plan(skb);
+        PlanPrinter.print(0, skb, plan, out);
+        for (CopyOp op : plan.ops()) {
+            out.println("op " + op.sourceName() + " -> slot " + op.slot() + " " + op.length());
+        }
+        Skb parsed = TraceParser.parsePacket("head=2+66 frag=0+4096 gso=1448 csum=partial");
+        out.println("parsed " + parsed + " estimate " + RxPacker.of(PackingPolicy.COALESCE).estimateSlots(parsed));
+
+        int findings = 0;
+        long slots = 0;
+        PlanBuffer buffer = new PlanBuffer();
+        for (PackingPolicy policy : PackingPolicy.values()) {
+            RxPacker packer = RxPacker.of(policy);
+            Workload w = Workload.of(WorkloadMix.MIXED, 7);
+            for (int i = 0; i < 1000; i++) {
+                Skb p = w.next();
+                packer.plan(p, buffer);
+                List<Finding> f = PlanChecker.check(p, buffer);
+                findings += f.size();
+                slots += buffer.slotCount();
+            }
+        }
+        out.println("workload mixed: " + PackingPolicy.values().length + " policies x 1000 packets, " + slots
+                + " slots, " + findings + " findings");
+        out.flush();
+        System.exit(findings == 0 ? 0 : 1);
+    }
+}
