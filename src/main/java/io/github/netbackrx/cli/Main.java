@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PlanCommand.class,
             SimulateCommand.class,
-            DemoCommand.class,
+            CompareCommand.class,
             LayoutCommand.class,
             WorkloadsCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit status:%n",
