@@ -152,8 +152,11 @@ class LayoutCommandTest {
         assertThat(run.out())
                 .contains("  finding: first-slot-nonempty: data slot 0 is empty (status 0) in a 300-byte packet");
         CliRun compound = CliRun.of("layout", "--policy", "all", "head=0+5000");
-        assertThat(compound.status()).isIn(0, 1, 2);
-        assertThat(compound.out() + compound.err()).contains("refuses the packet", "crosses a 4096-byte page");
+        // the 2010-era policies refuse a head that crosses its page; the later generations take it
+        assertThat(compound.status()).isZero();
+        assertThat(compound.out())
+                .contains("policy coalesce: refused: head crosses a 4096-byte page")
+                .contains("policy coalesce-compound: estimate 2, 2 slots used, 2 copy ops, no finding");
     }
 
     @Test
