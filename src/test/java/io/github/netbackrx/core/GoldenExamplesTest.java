@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The worked examples of plan-format.md, through the public API, for both policies. */
 class GoldenExamplesTest {
-    private static final List<Skb> EXAMPLES = PlanText.readTrace("/golden/examples.trace");
+    private static final List<Skb> EXAMPLES = PlanText.readTrace("/trace/plan-format-example.trace");
 
     @ParameterizedTest
     @EnumSource(PackingPolicy.class)
@@ -19,7 +19,7 @@ class GoldenExamplesTest {
         for (int i = 0; i < EXAMPLES.size(); i++) {
             sb.append(PlanText.render(i, packer.plan(EXAMPLES.get(i))));
         }
-        assertThat(sb.toString()).isEqualTo(PlanText.resource("/golden/examples." + policy.label() + ".txt"));
+        assertThat(sb.toString()).isEqualTo(PlanText.resource("/golden/plan-format-example." + policy.label() + ".plan"));
     }
 
     private static final List<Skb> COMPOUND = PlanText.readTrace("/golden/compound.trace");
