@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             CompareCommand.class,
             LayoutCommand.class,
             WorkloadsCommand.class,
+            BenchCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         },

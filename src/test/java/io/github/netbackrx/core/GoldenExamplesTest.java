@@ -19,7 +19,8 @@ class GoldenExamplesTest {
         for (int i = 0; i < EXAMPLES.size(); i++) {
             sb.append(PlanText.render(i, packer.plan(EXAMPLES.get(i))));
         }
-        assertThat(sb.toString()).isEqualTo(PlanText.resource("/golden/plan-format-example." + policy.label() + ".plan"));
+        assertThat(sb.toString())
+                .isEqualTo(PlanText.resource("/golden/plan-format-example." + policy.label() + ".plan"));
     }
 
     private static final List<Skb> COMPOUND = PlanText.readTrace("/golden/compound.trace");

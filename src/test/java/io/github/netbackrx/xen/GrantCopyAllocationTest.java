@@ -1,0 +1,75 @@
+package io.github.netbackrx.xen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Refilling a warm {@link GrantCopyBatch} and running it through {@link GrantCopyEngine#copy}
+ * allocates nothing, for successful and failing ops alike. Measured with {@code
+ * com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, reached by reflection (the test sources
+ * compile inside the library's module, which does not read {@code java.management}).
+ */
+class GrantCopyAllocationTest {
+    private static final int BATCHES = 20_000;
+    private static final int OPS = 16;
+
+    @Test
+    void aWarmCopyBatchDoesNotAllocate() throws ReflectiveOperationException {
+        Object mx = Class.forName("java.lang.management.ManagementFactory")
+                .getMethod("getThreadMXBean")
+                .invoke(null);
+        Class<?> api = Class.forName("com.sun.management.ThreadMXBean");
+        assertThat(api.getMethod("isThreadAllocatedMemorySupported").invoke(mx)).isEqualTo(Boolean.TRUE);
+        api.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(mx, true);
+        Method allocatedBytes = api.getMethod("getThreadAllocatedBytes", long.class);
+        Object[] thisThread = {Thread.currentThread().getId()};
+        allocatedBytes.invoke(mx, thisThread);
+
+        Hypervisor xen = new Hypervisor();
+        Domain dom0 = xen.createDomain(0);
+        Domain guest = xen.createDomain(3, 64);
+        long[] frames = new long[OPS];
+        int[] grefs = new int[OPS];
+        byte[] pattern = new byte[Domain.FRAME_SIZE];
+        for (int i = 0; i < pattern.length; i++) {
+            pattern[i] = (byte) (i * 13 + 5);
+        }
+        for (int k = 0; k < OPS; k++) {
+            frames[k] = dom0.allocateFrame();
+            dom0.write(frames[k], 0, pattern, 0, pattern.length);
+            grefs[k] = guest.grantTable().grantAccess(0, guest.allocateFrame(), false);
+        }
+        GrantCopyEngine engine = xen.grantCopyEngine(dom0);
+        GrantCopyBatch batch = new GrantCopyBatch();
+
+        long before = 0;
+        for (int b = 0; b < BATCHES + BATCHES / 4; b++) {
+            if (b == BATCHES / 4) { // after warm-up
+                before = (Long) allocatedBytes.invoke(mx, thisThread);
+            }
+            batch.clear();
+            for (int k = 0; k < OPS; k++) {
+                int len = k == OPS - 1 ? 100 : Domain.FRAME_SIZE;
+                batch.add(false, frames[k], Hypervisor.DOMID_SELF, 0, true, grefs[k], 3, 0, len);
+            }
+            // one failing op per batch: a grant reference beyond the table
+            batch.add(false, frames[0], Hypervisor.DOMID_SELF, 0, true, 64, 3, 0, 8);
+            engine.copy(batch);
+        }
+        long allocated = (Long) allocatedBytes.invoke(mx, thisThread) - before;
+
+        assertThat(batch.status(0)).isEqualTo(GntStatus.OKAY);
+        assertThat(batch.status(OPS)).isEqualTo(GntStatus.BAD_GNTREF);
+        assertThat(engine.okayOps()).isEqualTo((long) OPS * (BATCHES + BATCHES / 4));
+        assertThat(guest.readFrame(guest.grantTable().frame(grefs[0]))).isEqualTo(pattern);
+        assertThat(allocated).as("bytes allocated by %d copy batches", BATCHES).isLessThan(1024);
+
+        // the meter works: a frame read allocates its 4096 bytes
+        long mark = (Long) allocatedBytes.invoke(mx, thisThread);
+        byte[] copy = dom0.readFrame(frames[0]);
+        assertThat((Long) allocatedBytes.invoke(mx, thisThread) - mark).isGreaterThanOrEqualTo(Domain.FRAME_SIZE);
+        assertThat(copy).isEqualTo(pattern);
+    }
+}
