@@ -115,7 +115,9 @@ final class DemoCommand implements Callable<Integer> {
         return switch (policy) {
             case COALESCE -> ": the 2010 rule, bytes packed into as few 4096-byte buffers as it can";
             case PER_FRAG -> ": the rule before 2010, one buffer per head and per fragment";
-            default -> "";
+            case COALESCE_COMPOUND -> ": Linux 3.7-3.19, the 2010 rule on 4 KiB source-frame chunks";
+            case FULL_PAGE -> ": Linux rx.c, every slot filled to 4096 bytes";
+            case FREEBSD -> ": FreeBSD netback, full slots, source frames not honoured";
         };
     }
 

@@ -2,6 +2,7 @@ package io.github.netbackrx.cli;
 
 import io.github.netbackrx.core.Finding;
 import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.RxPacker;
 import io.github.netbackrx.trace.LineError;
 import io.github.netbackrx.trace.ParsedTrace;
 import io.github.netbackrx.trace.PlanPrinter;
@@ -19,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -71,6 +73,9 @@ final class PlanCommand implements Callable<Integer> {
             description = "packing policy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     private PackingPolicy policy;
 
+    @Mixin
+    private PackerOptions packerOptions;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "the trace file, or - for standard input")
     private String file;
 
@@ -78,6 +83,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        RxPacker packer = packerOptions.packer(policy);
         ParsedTrace trace;
         try (Reader in = open()) {
             trace = TraceParser.read(in);
@@ -88,7 +94,7 @@ final class PlanCommand implements Callable<Integer> {
         } catch (IOException | InvalidPathException e) {
             return cannotRead(err, e.toString());
         }
-        TracePlanner.Result result = TracePlanner.plan(trace, policy);
+        TracePlanner.Result result = TracePlanner.plan(trace, packer);
         if (!result.errors().isEmpty()) {
             for (LineError error : result.errors()) {
                 err.print(error + "\n");

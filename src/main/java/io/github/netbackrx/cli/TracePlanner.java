@@ -32,14 +32,19 @@ final class TracePlanner {
     private TracePlanner() {}
 
     static Result plan(ParsedTrace trace, PackingPolicy policy) {
+        return plan(trace, RxPacker.of(policy));
+    }
+
+    static Result plan(ParsedTrace trace, RxPacker packer) {
+        PackingPolicy policy = packer.policy();
         List<LineError> errors = new ArrayList<>(trace.errors());
         List<Planned> planned = new ArrayList<>(trace.packets().size());
-        RxPacker packer = RxPacker.of(policy);
         int index = 0;
         for (TracePacket packet : trace.packets()) {
             try {
                 RxPlan plan = packer.plan(packet.skb());
-                planned.add(new Planned(index, packet, plan, PlanChecker.check(packet.skb(), plan)));
+                planned.add(new Planned(
+                        index, packet, plan, PlanChecker.check(packet.skb(), plan, packer.maxBufferOffset())));
             } catch (PolicyViolationException e) {
                 errors.add(new LineError(packet.lineNumber(), refusal(policy, e)));
             }

@@ -38,6 +38,8 @@ public final class PlanBuffer {
     private int[] slotExtraType = new int[INITIAL];
     private int[] slotGsoSize = new int[INITIAL];
     private GsoType[] slotGsoType = new GsoType[INITIAL];
+    private int[] slotHashValue = new int[INITIAL];
+    private HashType[] slotHashType = new HashType[INITIAL];
 
     /** Creates an empty buffer with room for a few ops and slots. */
     public PlanBuffer() {}
@@ -78,6 +80,8 @@ public final class PlanBuffer {
             slotExtraType[s] = 0;
             slotGsoSize[s] = 0;
             slotGsoType[s] = null;
+            slotHashValue[s] = 0;
+            slotHashType[s] = null;
         }
     }
 
@@ -106,6 +110,14 @@ public final class PlanBuffer {
         slotExtraType[s] = type;
         slotGsoSize[s] = gsoSize;
         slotGsoType[s] = gsoType;
+        slotHashValue[s] = 0;
+        slotHashType[s] = null;
+    }
+
+    void setHashExtra(int s, int flags, int value, HashType type) {
+        setExtra(s, Netif.EXTRA_TYPE_HASH, flags, 0, null);
+        slotHashValue[s] = value;
+        slotHashType[s] = type;
     }
 
     void setDataOffset(int s, int offset) {
@@ -130,6 +142,8 @@ public final class PlanBuffer {
         slotExtraType = Arrays.copyOf(slotExtraType, n);
         slotGsoSize = Arrays.copyOf(slotGsoSize, n);
         slotGsoType = Arrays.copyOf(slotGsoType, n);
+        slotHashValue = Arrays.copyOf(slotHashValue, n);
+        slotHashType = Arrays.copyOf(slotHashType, n);
     }
 
     /** Loads an immutable plan into this buffer (for checking it). */
@@ -143,6 +157,8 @@ public final class PlanBuffer {
             SlotResponse r = slots.get(s);
             if (r instanceof ExtraResponse e) {
                 setExtra(s, e.type(), e.flags(), e.gsoSize(), e.gsoType());
+                slotHashValue[s] = e.hashValue();
+                slotHashType[s] = e.hashType();
             } else {
                 DataResponse d = (DataResponse) r;
                 setData(s, d.status(), d.flags());
@@ -244,10 +260,23 @@ public final class PlanBuffer {
     }
 
     /**
+     * Whether a slot holds the GSO prefix response of the 3.x drivers' prefix mode: a data response
+     * ({@code netif_rx_response}) flagged {@link Netif#RXF_GSO_PREFIX}, whose offset is the GSO size
+     * and whose status counts the packet's buffers rather than bytes.
+     *
+     * @param s the slot, {@code 0 <= s < slotCount()}
+     * @return true for a prefix slot
+     */
+    public boolean slotIsPrefix(int s) {
+        return !slotExtra[Objects.checkIndex(s, slotCount)] && (slotFlags[s] & Netif.RXF_GSO_PREFIX) != 0;
+    }
+
+    /**
      * A slot's response status.
      *
      * @param s the slot, {@code 0 <= s < slotCount()}
-     * @return for a data slot the bytes it holds; for an extra slot {@link Netif#RSP_NULL}
+     * @return for a data slot the bytes it holds; for an extra slot {@link Netif#RSP_NULL}; for a
+     *     prefix slot the number of buffers the packet used, the prefix's own included
      */
     public int slotStatus(int s) {
         return slotStatus[Objects.checkIndex(s, slotCount)];
@@ -257,7 +286,7 @@ public final class PlanBuffer {
      * A data slot's response offset.
      *
      * @param s the slot, {@code 0 <= s < slotCount()}
-     * @return the offset (0)
+     * @return the offset: 0, or the GSO size for a prefix slot
      */
     public int slotOffset(int s) {
         return slotOffset[Objects.checkIndex(s, slotCount)];
@@ -278,7 +307,7 @@ public final class PlanBuffer {
      * An extra slot's type.
      *
      * @param s the slot, {@code 0 <= s < slotCount()}
-     * @return {@link Netif#EXTRA_TYPE_GSO} for a GSO extra; 0 for a data slot
+     * @return {@link Netif#EXTRA_TYPE_GSO} or {@link Netif#EXTRA_TYPE_HASH} for an extra; 0 for a data slot
      */
     public int slotExtraType(int s) {
         return slotExtraType[Objects.checkIndex(s, slotCount)];
@@ -305,6 +334,26 @@ public final class PlanBuffer {
     }
 
     /**
+     * A hash extra slot's value.
+     *
+     * @param s the slot, {@code 0 <= s < slotCount()}
+     * @return {@code u.hash.value} as a 32-bit number; 0 for other slots
+     */
+    public int slotHashValue(int s) {
+        return slotHashValue[Objects.checkIndex(s, slotCount)];
+    }
+
+    /**
+     * A hash extra slot's type.
+     *
+     * @param s the slot, {@code 0 <= s < slotCount()}
+     * @return {@code u.hash.type}; {@code null} for other slots
+     */
+    public HashType slotHashType(int s) {
+        return slotHashType[Objects.checkIndex(s, slotCount)];
+    }
+
+    /**
      * Takes an immutable snapshot of the current plan.
      *
      * @return the plan
@@ -317,7 +366,14 @@ public final class PlanBuffer {
         List<SlotResponse> slots = new ArrayList<>(slotCount);
         for (int s = 0; s < slotCount; s++) {
             if (slotExtra[s]) {
-                slots.add(new ExtraResponse(s, slotExtraType[s], slotFlags[s], slotGsoSize[s], slotGsoType[s]));
+                slots.add(new ExtraResponse(
+                        s,
+                        slotExtraType[s],
+                        slotFlags[s],
+                        slotGsoSize[s],
+                        slotGsoType[s],
+                        slotHashValue[s],
+                        slotHashType[s]));
             } else {
                 slots.add(new DataResponse(s, slotOffset[s], slotStatus[s], slotFlags[s]));
             }

@@ -9,6 +9,9 @@ import java.util.Objects;
  * Checks a plan against the model's {@link Invariant}s ({@code model-spec.md} §5) and reports every
  * broken one as a {@link Finding} whose details name the offending values.
  *
+ * <p>A GSO prefix slot ({@link PlanBuffer#slotIsPrefix(int)}) is not a data slot for any
+ * invariant: its status counts buffers, not bytes, and the first data slot is the one after it.
+ *
  * <p>A policy that breaks an invariant on some input is not an error of the model: the finding is
  * how a historical hazard is shown, such as the empty first buffer of the pre-2010 rule that the
  * 2010 patch names.
@@ -67,7 +70,7 @@ public final class PlanChecker {
     private static void checkLengthSum(Skb skb, PlanBuffer p, List<Finding> out) {
         long sum = 0;
         for (int s = 0; s < p.slotCount(); s++) {
-            if (!p.slotIsExtra(s)) {
+            if (!p.slotIsExtra(s) && !p.slotIsPrefix(s)) {
                 sum += p.slotStatus(s);
             }
         }
@@ -90,6 +93,8 @@ public final class PlanChecker {
                         op + " writes slot " + slot + " outside the packet's " + p.slotCount() + " slots"));
             } else if (p.slotIsExtra(slot)) {
                 out.add(new Finding(Invariant.DEST_WITHIN_SLOT, op + " writes slot " + slot + ", an extra-info slot"));
+            } else if (p.slotIsPrefix(slot)) {
+                out.add(new Finding(Invariant.DEST_WITHIN_SLOT, op + " writes slot " + slot + ", a GSO prefix slot"));
             } else if (dest < 0 || len < 0 || (long) dest + len > max) {
                 out.add(new Finding(
                         Invariant.DEST_WITHIN_SLOT,
@@ -117,13 +122,19 @@ public final class PlanChecker {
         if (skb.length() == 0) {
             return;
         }
-        if (p.slotCount() == 0 || p.slotIsExtra(0)) {
-            out.add(new Finding(
-                    Invariant.FIRST_SLOT_NONEMPTY, "slot 0 is not a data slot in a " + skb.length() + "-byte packet"));
-        } else if (p.slotStatus(0) <= 0) {
+        int first = 0; // a GSO prefix slot comes before the first data slot
+        while (first < p.slotCount() && p.slotIsPrefix(first)) {
+            first++;
+        }
+        if (first == p.slotCount() || p.slotIsExtra(first)) {
             out.add(new Finding(
                     Invariant.FIRST_SLOT_NONEMPTY,
-                    "data slot 0 is empty (status " + p.slotStatus(0) + ") in a " + skb.length() + "-byte packet"));
+                    "slot " + first + " is not a data slot in a " + skb.length() + "-byte packet"));
+        } else if (p.slotStatus(first) <= 0) {
+            out.add(new Finding(
+                    Invariant.FIRST_SLOT_NONEMPTY,
+                    "data slot " + first + " is empty (status " + p.slotStatus(first) + ") in a " + skb.length()
+                            + "-byte packet"));
         }
     }
 
@@ -137,13 +148,13 @@ public final class PlanChecker {
     private static void checkMoreDataChain(PlanBuffer p, List<Finding> out) {
         int last = -1;
         for (int s = p.slotCount() - 1; s >= 0; s--) {
-            if (!p.slotIsExtra(s)) {
+            if (!p.slotIsExtra(s) && !p.slotIsPrefix(s)) {
                 last = s;
                 break;
             }
         }
         for (int s = 0; s < p.slotCount(); s++) {
-            if (p.slotIsExtra(s)) {
+            if (p.slotIsExtra(s) || p.slotIsPrefix(s)) {
                 continue;
             }
             boolean more = (p.slotFlags(s) & Netif.RXF_MORE_DATA) != 0;
@@ -181,7 +192,7 @@ public final class PlanChecker {
                 }
             }
             int s = p.opSlot(i);
-            if (s >= 0 && s < slots && !p.slotIsExtra(s) && badSlotOp[s] < 0) {
+            if (s >= 0 && s < slots && !p.slotIsExtra(s) && !p.slotIsPrefix(s) && badSlotOp[s] < 0) {
                 if (p.opDestOffset(i) != nextDest[s]) {
                     badSlotOp[s] = i;
                 } else {
@@ -204,7 +215,7 @@ public final class PlanChecker {
             }
         }
         for (int s = 0; s < slots; s++) {
-            if (p.slotIsExtra(s)) {
+            if (p.slotIsExtra(s) || p.slotIsPrefix(s)) {
                 continue;
             }
             int bad = badSlotOp[s];

@@ -32,20 +32,43 @@ import java.util.Objects;
  * <p>One buffer per area, copied to offset 0: fragment {@code k} into slot {@code k + 1} (plus one
  * with GSO), issued first; the head into slot 0, issued last, even when empty.
  *
+ * <h2>Later generations</h2>
+ *
+ * <p>{@link PackingPolicy#COALESCE_COMPOUND} runs the same walk on chunks cut at 4 KiB source-frame
+ * ends ({@code xenvif_gop_frag_copy} of Linux 3.7–3.19). {@link PackingPolicy#FULL_PAGE} fills every
+ * slot to 4096 bytes ({@code xenvif_rx_data_slot} with {@code xenvif_rx_next_chunk}); {@link
+ * PackingPolicy#FREEBSD} does too but cuts chunks at slot ends only ({@code xnb_rxpkt2gnttab}).
+ * {@code docs/packing-rules.md} gives each rule with a worked example.
+ *
+ * <h2>Frontend features and estimators</h2>
+ *
+ * <p>{@link Builder#features(FrontendFeatures)} sets what the frontend negotiated: a GSO packet of a
+ * type outside {@code gso_mask} gets no extra slot; a type in {@code gso_prefix_mask} gets a prefix
+ * response before the data (coalesce family only); {@code full-page} chains a hash extra behind the
+ * GSO extra. {@link Builder#estimator(SlotEstimator)} pairs the walk with another generation's
+ * estimate, so that an under-count shows as {@link Invariant#SLOTS_WITHIN_ESTIMATE}.
+ *
  * <p>Packers are immutable and thread-safe; {@link #plan(Skb, PlanBuffer)} allocates nothing once
  * the buffer has grown to the packet's size.
  */
 public final class RxPacker {
+    private static final int PAGE = Netif.PAGE_SIZE;
+
     private final PackingPolicy policy;
     private final int maxBufferOffset;
+    private final FrontendFeatures features;
+    private final SlotEstimator estimator;
 
-    private RxPacker(PackingPolicy policy, int maxBufferOffset) {
-        this.policy = policy;
-        this.maxBufferOffset = maxBufferOffset;
+    private RxPacker(Builder b) {
+        this.policy = b.policy;
+        this.maxBufferOffset = b.maxBufferOffset;
+        this.features = b.features;
+        this.estimator = b.estimator == null ? b.policy.defaultEstimator() : b.estimator;
     }
 
     /**
-     * A packer with the defaults ({@code MAX_BUFFER_OFFSET} = {@link Netif#MAX_BUFFER_OFFSET}).
+     * A packer with the defaults ({@code MAX_BUFFER_OFFSET} = {@link Netif#MAX_BUFFER_OFFSET}, {@link
+     * FrontendFeatures#DEFAULT}, the policy's own estimator).
      *
      * @param p the policy, not null
      * @return the packer
@@ -74,12 +97,20 @@ public final class RxPacker {
         return maxBufferOffset;
     }
 
+    /** @return what the frontend negotiated */
+    public FrontendFeatures features() {
+        return features;
+    }
+
+    /** @return the estimator whose count each plan carries as its estimate */
+    public SlotEstimator estimator() {
+        return estimator;
+    }
+
     /**
-     * The worst-case number of ring slots the packet needs, reserved before packing: for {@link
-     * PackingPolicy#COALESCE} the 2010 patch's {@code count_skb_slots} (one slot for the head's
-     * buffer holding {@code skb_headlen} bytes, one for a GSO extra, then the {@code
-     * start_new_rx_buffer} walk over the fragments); for {@link PackingPolicy#PER_FRAG} {@code
-     * nr_frags + 1 + (gso ? 1 : 0)}.
+     * The worst-case number of ring slots the packet needs, reserved before packing: the {@link
+     * #estimator()}'s count (for {@link PackingPolicy#COALESCE} by default the 2010 patch's {@code
+     * count_skb_slots}; for {@link PackingPolicy#PER_FRAG} {@code nr_frags + 1 + (gso ? 1 : 0)}).
      *
      * @param skb the packet
      * @return the estimate
@@ -87,7 +118,7 @@ public final class RxPacker {
      */
     public int estimateSlots(Skb skb) {
         checkPages(skb);
-        return policy == PackingPolicy.COALESCE ? countSkbSlots(skb) : perFragEstimate(skb);
+        return estimator.estimate(skb, features, maxBufferOffset);
     }
 
     /**
@@ -102,10 +133,13 @@ public final class RxPacker {
     public void plan(Skb skb, PlanBuffer out) {
         Objects.requireNonNull(out, "out");
         checkPages(skb);
-        if (policy == PackingPolicy.COALESCE) {
-            planCoalesce(skb, out);
-        } else {
-            planPerFrag(skb, out);
+        out.reset(skb.length(), estimator.estimate(skb, features, maxBufferOffset), maxBufferOffset);
+        switch (policy) {
+            case COALESCE -> coalesceWalk(skb, features, maxBufferOffset, false, out);
+            case COALESCE_COMPOUND -> coalesceWalk(skb, features, maxBufferOffset, true, out);
+            case PER_FRAG -> planPerFrag(skb, out);
+            case FULL_PAGE -> planFullPage(skb, out);
+            case FREEBSD -> planFreeBsd(skb, out);
         }
     }
 
@@ -122,24 +156,46 @@ public final class RxPacker {
         return b.toPlan();
     }
 
-    /** @return e.g. {@code RxPacker[coalesce, maxBufferOffset=4096]} */
+    /**
+     * Describes the configuration; features and estimator only when not the defaults.
+     *
+     * @return e.g. {@code RxPacker[coalesce, maxBufferOffset=4096]}
+     */
     @Override
     public String toString() {
-        return "RxPacker[" + policy.label() + ", maxBufferOffset=" + maxBufferOffset + "]";
+        StringBuilder sb = new StringBuilder("RxPacker[")
+                .append(policy.label())
+                .append(", maxBufferOffset=")
+                .append(maxBufferOffset);
+        if (!features.equals(FrontendFeatures.DEFAULT)) {
+            sb.append(", ").append(features);
+        }
+        if (estimator != policy.defaultEstimator()) {
+            sb.append(", estimator=").append(estimator.label());
+        }
+        return sb.append(']').toString();
     }
 
     // ---- the page rule -------------------------------------------------------------------------
 
     private void checkPages(Skb skb) {
         Objects.requireNonNull(skb, "skb");
+        if (policy != PackingPolicy.COALESCE && policy != PackingPolicy.PER_FRAG) {
+            return; // chunks are cut per source frame, or (freebsd) frames are not looked at
+        }
         checkArea(skb.headOffset(), skb.headLength(), -1);
         for (int k = 0, n = skb.fragCount(); k < n; k++) {
             checkArea(skb.fragOffset(k), skb.fragLength(k), k);
         }
+        if (policy == PackingPolicy.COALESCE && skb.headOffset() + skb.headLength() > maxBufferOffset) {
+            throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: offset " + skb.headOffset()
+                    + " + length " + skb.headLength() + " > " + maxBufferOffset
+                    + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
+        }
     }
 
     private void checkArea(int offset, int length, int source) {
-        if (offset >= Netif.PAGE_SIZE || offset + length > Netif.PAGE_SIZE) {
+        if (offset >= PAGE || offset + length > PAGE) {
             throw pageViolation(offset, length, source);
         }
     }
@@ -149,101 +205,94 @@ public final class RxPacker {
                 ? " (the 2010 rule would BUG())"
                 : " (the pre-2010 rule copies each area with one grant copy within one page)";
         String name = CopyOp.sourceName(source);
-        if (offset >= Netif.PAGE_SIZE) {
-            return new PolicyViolationException(name + " starts beyond its first 4096-byte page: offset " + offset
-                    + " >= " + Netif.PAGE_SIZE + why);
+        if (offset >= PAGE) {
+            return new PolicyViolationException(
+                    name + " starts beyond its first 4096-byte page: offset " + offset + " >= " + PAGE + why);
         }
-        return new PolicyViolationException(name + " crosses a 4096-byte page: offset " + offset + " + length " + length
-                + " > " + Netif.PAGE_SIZE + why);
+        return new PolicyViolationException(
+                name + " crosses a 4096-byte page: offset " + offset + " + length " + length + " > " + PAGE + why);
     }
 
-    // ---- coalesce (2010) -----------------------------------------------------------------------
+    // ---- the start_new_rx_buffer walk (coalesce, coalesce-compound) ---------------------------
 
     /**
-     * {@code count_skb_slots}: the head's buffer counts one and is filled with {@code skb_headlen}
-     * bytes (a head longer than a buffer, possible only with a smaller {@code MAX_BUFFER_OFFSET},
-     * fills whole buffers first); one more slot for a GSO extra; then each fragment is walked
-     * through the {@code start_new_rx_buffer} condition without copying.
+     * The {@code start_new_rx_buffer} walk of {@code netbk_gop_skb} / {@code netbk_gop_frag_copy}
+     * (2010) and {@code xenvif_gop_skb} / {@code xenvif_gop_frag_copy} (3.7–3.19), writing into
+     * {@code out}, or only counting when {@code out} is {@code null} (the exact dry run).
+     *
+     * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
+     * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
+     * and (iii) no chunk has been copied yet ({@code head}). {@code compound} cuts chunks at 4 KiB
+     * source-frame ends; otherwise a chunk is the rest of the area. The GSO gap is the request after
+     * the first chunk (for the 2010 rule the head is in one buffer, so "after the head's copy" is the
+     * same request); in prefix mode the prefix takes the packet's first request. Buffer {@code m}
+     * lands in slot {@code m} without GSO, slot {@code m + 1} otherwise (buffer 0 in slot 0 with a GSO
+     * extra, in slot 1 behind a prefix).
+     *
+     * @return the ring slots used
      */
-    int countSkbSlots(Skb skb) {
-        int max = maxBufferOffset;
-        int headLength = skb.headLength();
-        int count = 1;
-        int copyOff = headLength;
-        if (headLength > max) {
-            count = (headLength + max - 1) / max;
-            copyOff = headLength - (count - 1) * max;
-        }
-        if (skb.hasGso()) {
-            count++;
-        }
-        for (int k = 0, n = skb.fragCount(); k < n; k++) {
-            int size = skb.fragLength(k);
-            while (size > 0) {
-                if (copyOff == max || (copyOff + size > max && size <= max && copyOff != 0)) {
-                    count++;
-                    copyOff = 0;
-                }
-                int bytes = Math.min(size, max - copyOff);
-                copyOff += bytes;
-                size -= bytes;
+    static int coalesceWalk(Skb skb, FrontendFeatures features, int max, boolean compound, PlanBuffer out) {
+        boolean prefix = features.gsoPrefix(skb);
+        boolean extra = !prefix && features.gsoExtra(skb);
+        int shift = prefix || extra ? 1 : 0;
+        int first = prefix ? 1 : 0;
+        if (out != null) {
+            out.setData(first, 0, 0);
+            if (extra) {
+                out.setExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType());
             }
         }
-        return count;
-    }
-
-    private void planCoalesce(Skb skb, PlanBuffer out) {
-        int max = maxBufferOffset;
-        int extras = skb.hasGso() ? 1 : 0;
-        out.reset(skb.length(), countSkbSlots(skb), max);
-        out.setData(0, 0, 0);
-        if (extras != 0) {
-            out.setExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType());
-        }
         int meta = 0;
-        int slot = 0;
+        int slot = first;
         int copyOff = 0;
-        int fragCount = skb.fragCount();
-        for (int source = -1; source < fragCount; source++) {
-            boolean head = source == -1;
-            int offset = head ? skb.headOffset() : skb.fragOffset(source);
-            int size = head ? skb.headLength() : skb.fragLength(source);
+        boolean head = true;
+        for (int source = -1, n = skb.fragCount(); source < n; source++) {
+            int offset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
+            int size = source < 0 ? skb.headLength() : skb.fragLength(source);
             while (size > 0) {
-                if (copyOff == max || (copyOff + size > max && size <= max && copyOff != 0 && !head)) {
+                int chunk = compound ? Math.min(size, PAGE - offset % PAGE) : size;
+                if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0 && !head)) {
                     meta++;
-                    slot = meta + extras;
-                    out.setData(slot, 0, 0);
+                    slot = meta + shift;
+                    if (out != null) {
+                        out.setData(slot, 0, 0);
+                    }
                     copyOff = 0;
                 }
-                int bytes = Math.min(size, max - copyOff);
-                out.addOp(source, offset, slot, copyOff, bytes);
-                out.addStatus(slot, bytes);
+                int bytes = Math.min(chunk, max - copyOff);
+                if (out != null) {
+                    out.addOp(source, offset, slot, copyOff, bytes);
+                    out.addStatus(slot, bytes);
+                }
                 copyOff += bytes;
                 offset += bytes;
                 size -= bytes;
                 head = false;
             }
         }
-        int firstFlags = skb.checksum().rxFlags() | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0);
-        if (meta > 0) {
-            firstFlags |= Netif.RXF_MORE_DATA;
+        if (out != null) {
+            int firstFlags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0);
+            if (meta > 0) {
+                firstFlags |= Netif.RXF_MORE_DATA;
+            }
+            out.orFlags(first, firstFlags);
+            for (int m = 1; m < meta; m++) {
+                out.orFlags(m + shift, Netif.RXF_MORE_DATA);
+            }
+            if (prefix) {
+                // status = meta_slots_used, counted before the prefix's own meta is consumed
+                out.setData(0, meta + 2, Netif.RXF_GSO_PREFIX | Netif.RXF_MORE_DATA);
+                out.setDataOffset(0, skb.gsoSize());
+            }
         }
-        out.orFlags(0, firstFlags);
-        for (int m = 1; m < meta; m++) {
-            out.orFlags(m + extras, Netif.RXF_MORE_DATA);
-        }
+        return meta + 1 + shift;
     }
 
     // ---- per-frag (pre-2010) -------------------------------------------------------------------
 
-    private static int perFragEstimate(Skb skb) {
-        return skb.fragCount() + 1 + (skb.hasGso() ? 1 : 0);
-    }
-
     private void planPerFrag(Skb skb, PlanBuffer out) {
-        int extras = skb.hasGso() ? 1 : 0;
+        int extras = features.gsoExtra(skb) ? 1 : 0;
         int fragCount = skb.fragCount();
-        out.reset(skb.length(), perFragEstimate(skb), maxBufferOffset);
         for (int k = 0; k < fragCount; k++) {
             out.addOp(k, skb.fragOffset(k), k + 1 + extras, 0, skb.fragLength(k));
         }
@@ -260,10 +309,106 @@ public final class RxPacker {
         }
     }
 
+    // ---- full-page (rx.c) ----------------------------------------------------------------------
+
+    /**
+     * {@code xenvif_rx_skb}: data slot 0, then the extras (GSO if negotiated, then hash), then data
+     * slots 1..; each data slot is filled by {@code xenvif_rx_next_chunk} until it holds 4096 bytes or
+     * the packet is done. An empty head yields one zero-length op, as {@code rx.c} issues it.
+     */
+    private void planFullPage(Skb skb, PlanBuffer out) {
+        boolean gsoExtra = features.gsoExtra(skb);
+        boolean hashExtra = features.hashExtra(skb);
+        int extras = (gsoExtra ? 1 : 0) + (hashExtra ? 1 : 0);
+        int remaining = skb.length();
+        int source = -1;
+        int done = 0; // bytes of the current area already copied (pkt->frag_offset)
+        for (int d = 0; remaining > 0; d++) {
+            int slot = d == 0 ? 0 : d + extras;
+            out.setData(slot, 0, 0);
+            int off = 0;
+            do {
+                int areaOffset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
+                int left = (source < 0 ? skb.headLength() : skb.fragLength(source)) - done;
+                int src = areaOffset + done;
+                int chunk = Math.min(left, Math.min(PAGE - off, PAGE - src % PAGE));
+                out.addOp(source, src, slot, off, chunk);
+                out.addStatus(slot, chunk);
+                done += chunk;
+                if (chunk == left) {
+                    source++;
+                    done = 0;
+                }
+                off += chunk;
+                remaining -= chunk;
+            } while (off < PAGE && remaining > 0);
+            int flags = remaining > 0 ? Netif.RXF_MORE_DATA : 0;
+            if (d == 0) {
+                flags |= skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0);
+                if (gsoExtra) {
+                    out.setExtra(
+                            1,
+                            Netif.EXTRA_TYPE_GSO,
+                            hashExtra ? Netif.EXTRA_FLAG_MORE : 0,
+                            skb.gsoSize(),
+                            skb.gsoType());
+                }
+                if (hashExtra) {
+                    out.setHashExtra(extras, 0, skb.hashValue(), skb.hashType());
+                }
+            }
+            out.orFlags(slot, flags);
+        }
+    }
+
+    // ---- freebsd -------------------------------------------------------------------------------
+
+    /**
+     * {@code xnb_rxpkt2gnttab} and {@code xnb_rxpkt2rsp}: the packet's areas and the destination pages
+     * are walked together, an op ending where the page or the area ends; after data slot 0 the walk
+     * skips the GSO extra's slot. Empty areas issue no op.
+     */
+    private void planFreeBsd(Skb skb, PlanBuffer out) {
+        int shift = features.gsoExtra(skb) ? 1 : 0;
+        if (shift != 0) {
+            out.setExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType());
+        }
+        out.setData(0, 0, 0);
+        int d = 0;
+        int slot = 0;
+        int off = 0;
+        for (int source = -1, n = skb.fragCount(); source < n; source++) {
+            int src = source < 0 ? skb.headOffset() : skb.fragOffset(source);
+            int left = source < 0 ? skb.headLength() : skb.fragLength(source);
+            while (left > 0) {
+                if (off == PAGE) {
+                    d++;
+                    slot = d + shift;
+                    out.setData(slot, 0, 0);
+                    off = 0;
+                }
+                int bytes = Math.min(PAGE - off, left);
+                out.addOp(source, src, slot, off, bytes);
+                out.addStatus(slot, bytes);
+                off += bytes;
+                src += bytes;
+                left -= bytes;
+            }
+        }
+        out.orFlags(
+                0,
+                skb.checksum().rxFlags() | (shift != 0 ? Netif.RXF_EXTRA_INFO : 0) | (d > 0 ? Netif.RXF_MORE_DATA : 0));
+        for (int m = 1; m < d; m++) {
+            out.orFlags(m + shift, Netif.RXF_MORE_DATA);
+        }
+    }
+
     /** Configures an {@link RxPacker}. */
     public static final class Builder {
         private final PackingPolicy policy;
         private int maxBufferOffset = Netif.MAX_BUFFER_OFFSET;
+        private FrontendFeatures features = FrontendFeatures.DEFAULT;
+        private SlotEstimator estimator;
 
         private Builder(PackingPolicy policy) {
             this.policy = policy;
@@ -271,8 +416,10 @@ public final class RxPacker {
 
         /**
          * Sets {@code MAX_BUFFER_OFFSET}, the bytes one guest buffer may hold (default {@link
-         * Netif#MAX_BUFFER_OFFSET}). The estimate, the statuses and the {@code dest-within-slot}
-         * check follow it; the page rule for sources stays at 4096.
+         * Netif#MAX_BUFFER_OFFSET}); only the coalesce family has it ({@link
+         * PackingPolicy#coalesceFamily()}). The estimate, the statuses and the {@code dest-within-slot}
+         * check follow it; the page rule for sources stays at 4096. Under {@link PackingPolicy#COALESCE}
+         * the head must end within the first buffer ({@code count_skb_slots}'s assertion).
          *
          * @param n bytes, {@code 1..4096}
          * @return this builder
@@ -286,9 +433,47 @@ public final class RxPacker {
             return this;
         }
 
-        /** @return the packer */
+        /**
+         * Sets what the frontend negotiated (default {@link FrontendFeatures#DEFAULT}).
+         *
+         * @param f the features, not null
+         * @return this builder
+         */
+        public Builder features(FrontendFeatures f) {
+            this.features = Objects.requireNonNull(f, "features");
+            return this;
+        }
+
+        /**
+         * Pairs the walk with another generation's estimate (default the policy's own, {@link
+         * PackingPolicy#defaultEstimator()}).
+         *
+         * @param e the estimator, not null
+         * @return this builder
+         */
+        public Builder estimator(SlotEstimator e) {
+            this.estimator = Objects.requireNonNull(e, "estimator");
+            return this;
+        }
+
+        /**
+         * Builds the packer.
+         *
+         * @return the packer
+         * @throws IllegalArgumentException if {@code maxBufferOffset} is not 4096 for a policy outside
+         *     the coalesce family, or a GSO prefix mode is asked of one
+         */
         public RxPacker build() {
-            return new RxPacker(policy, maxBufferOffset);
+            if (!policy.coalesceFamily() && maxBufferOffset != Netif.MAX_BUFFER_OFFSET) {
+                throw new IllegalArgumentException("maxBufferOffset " + maxBufferOffset + " is only for coalesce and "
+                        + "coalesce-compound: " + policy.label() + " fills 4096-byte buffers");
+            }
+            if (!policy.coalesceFamily() && features.gsoPrefixMask() != 0) {
+                throw new IllegalArgumentException("gso_prefix_mask 0x" + Integer.toHexString(features.gsoPrefixMask())
+                        + " is only for coalesce and coalesce-compound: " + policy.label()
+                        + " has no GSO prefix mode");
+            }
+            return new RxPacker(this);
         }
     }
 }

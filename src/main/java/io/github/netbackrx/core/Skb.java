@@ -46,6 +46,8 @@ public final class Skb {
     private final int gsoSize;
     private final GsoType gsoType;
     private final ChecksumState checksum;
+    private final HashType hashType;
+    private final int hashValue;
     private final int length;
 
     private Skb(Builder b, int length) {
@@ -57,6 +59,8 @@ public final class Skb {
         this.gsoSize = b.gsoSize;
         this.gsoType = b.gsoType;
         this.checksum = b.checksum;
+        this.hashType = b.hashType;
+        this.hashValue = b.hashValue;
         this.length = length;
     }
 
@@ -145,6 +149,26 @@ public final class Skb {
     }
 
     /**
+     * Whether the packet carries a flow hash computed by the backend ({@code skb->sw_hash}), which
+     * {@link PackingPolicy#FULL_PAGE} sends as a hash extra when the frontend enabled hashing.
+     *
+     * @return true if a hash was set with {@link Builder#hash(int, HashType)}
+     */
+    public boolean hasHash() {
+        return hashType != null;
+    }
+
+    /** @return the 32-bit hash value ({@code skb_get_hash_raw}), 0 when the packet has none */
+    public int hashValue() {
+        return hashValue;
+    }
+
+    /** @return the hash type, or {@code null} when the packet has no hash */
+    public HashType hashType() {
+        return hashType;
+    }
+
+    /**
      * Two packets are equal when every field is equal.
      *
      * @param o the other object
@@ -164,6 +188,8 @@ public final class Skb {
                 && gsoSize == s.gsoSize
                 && gsoType == s.gsoType
                 && checksum == s.checksum
+                && hashType == s.hashType
+                && hashValue == s.hashValue
                 && Arrays.equals(fragOffsets, s.fragOffsets)
                 && Arrays.equals(fragLengths, s.fragLengths)
                 && Arrays.equals(fragForeign, s.fragForeign);
@@ -172,7 +198,7 @@ public final class Skb {
     /** @return a hash of every field */
     @Override
     public int hashCode() {
-        int h = Objects.hash(headOffset, headLength, gsoSize, gsoType, checksum);
+        int h = Objects.hash(headOffset, headLength, gsoSize, gsoType, checksum, hashType, hashValue);
         h = 31 * h + Arrays.hashCode(fragOffsets);
         h = 31 * h + Arrays.hashCode(fragLengths);
         return 31 * h + Arrays.hashCode(fragForeign);
@@ -195,6 +221,12 @@ public final class Skb {
         if (checksum != ChecksumState.NONE) {
             sb.append(" csum=").append(checksum.label());
         }
+        if (hashType != null) {
+            sb.append(" hash=")
+                    .append(Integer.toUnsignedString(hashValue))
+                    .append('/')
+                    .append(hashType.label());
+        }
         return sb.toString();
     }
 
@@ -212,6 +244,9 @@ public final class Skb {
         private int gsoSize;
         private GsoType gsoType;
         private ChecksumState checksum = ChecksumState.NONE;
+        private HashType hashType;
+        private int hashValue;
+        private boolean hashSet;
         private int maxFrags = Netif.MAX_SKB_FRAGS_2010;
 
         private Builder() {}
@@ -291,6 +326,21 @@ public final class Skb {
         }
 
         /**
+         * Sets the flow hash the backend computed for the packet ({@code skb->sw_hash}, value {@code
+         * skb_get_hash_raw}); default none.
+         *
+         * @param value the 32-bit hash, any bits
+         * @param type the hash type, not null
+         * @return this builder
+         */
+        public Builder hash(int value, HashType type) {
+            this.hashValue = value;
+            this.hashType = type;
+            this.hashSet = true;
+            return this;
+        }
+
+        /**
          * Sets the largest number of fragments allowed ({@code MAX_SKB_FRAGS}; default {@link
          * Netif#MAX_SKB_FRAGS_2010}).
          *
@@ -313,7 +363,7 @@ public final class Skb {
          *     {@code "fragK: offset O + length L overflows int"}, {@code "too many fragments: 19 >
          *     maxFrags 18"}, {@code "packet length overflows int: 2147483000 + 1000 (fragK)"}, {@code
          *     "empty packet: total length 0"}, {@code "GSO size 0 outside 1..65535"}, {@code "GSO type
-         *     must not be null"}, {@code "checksum state must not be null"}
+         *     must not be null"}, {@code "checksum state must not be null"}, {@code "hash type must not be null"}
          */
         public Skb build() {
             if (maxFrags < 0) {
@@ -350,6 +400,9 @@ public final class Skb {
             }
             if (checksum == null) {
                 throw new InvalidPacketException("checksum state must not be null");
+            }
+            if (hashSet && hashType == null) {
+                throw new InvalidPacketException("hash type must not be null");
             }
             return new Skb(this, total);
         }

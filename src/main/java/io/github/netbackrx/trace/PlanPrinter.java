@@ -19,12 +19,16 @@ import java.util.Objects;
  * packet I len=LEN estimate=E slots=S
  * copy SRC SRC_OFF SLOT DST_OFF LEN        one line per grant-copy op, in issue order
  * rsp SLOT OFFSET STATUS FLAGS             one line per data response ...
- * extra SLOT gso SIZE TYPE                 ... and per extra-info slot, in ring order
+ * prefix SLOT OFFSET STATUS FLAGS          ... per GSO prefix response (prefix mode) ...
+ * extra SLOT gso SIZE TYPE                 ... per GSO extra-info slot ...
+ * extra SLOT hash VALUE TYPE               ... and per hash extra-info slot, in ring order
  * </pre>
  *
  * <p>{@code SRC} is {@code head} or {@code fragK}; {@code FLAGS} are the NETRXF names in bit order
  * joined by {@code ,}, or {@code -} when none ({@link Netif#rxFlagNames(int)}); {@code TYPE} is the
- * GSO type's label. Every line ends with a single {@code \n} whatever the platform, so the output
+ * GSO type's label; a hash {@code VALUE} is unsigned decimal and its {@code TYPE} the hash type's
+ * label. A prefix response is a data response flagged {@code gso_prefix}: its {@code OFFSET} is the
+ * GSO size and its {@code STATUS} the number of buffers the packet used. Every line ends with a single {@code \n} whatever the platform, so the output
  * can be compared byte for byte. The plan is printed as it is: checking it is {@code
  * PlanChecker}'s job.
  */
@@ -99,7 +103,7 @@ public final class PlanPrinter {
         }
         for (SlotResponse slot : plan.slots()) {
             if (slot instanceof DataResponse data) {
-                sb.append("rsp ")
+                sb.append((data.flags() & Netif.RXF_GSO_PREFIX) != 0 ? "prefix " : "rsp ")
                         .append(data.slot())
                         .append(' ')
                         .append(data.offset())
@@ -109,9 +113,19 @@ public final class PlanPrinter {
                         .append(Netif.rxFlagNames(data.flags()))
                         .append('\n');
             } else if (slot instanceof ExtraResponse extra) {
+                if (extra.type() == Netif.EXTRA_TYPE_HASH) {
+                    sb.append("extra ")
+                            .append(extra.slot())
+                            .append(" hash ")
+                            .append(Integer.toUnsignedString(extra.hashValue()))
+                            .append(' ')
+                            .append(extra.hashType().label())
+                            .append('\n');
+                    continue;
+                }
                 if (extra.type() != Netif.EXTRA_TYPE_GSO) {
                     throw new IllegalArgumentException("slot " + extra.slot() + ": extra-info type " + extra.type()
-                            + " has no spelling in the plan output (only gso)");
+                            + " has no spelling in the plan output (only gso and hash)");
                 }
                 sb.append("extra ")
                         .append(extra.slot())
@@ -144,9 +158,11 @@ public final class PlanPrinter {
             throw new IllegalArgumentException("packet index must be non-negative, was " + index);
         }
         for (int s = 0; s < plan.slotCount(); s++) {
-            if (plan.slotIsExtra(s) && plan.slotExtraType(s) != Netif.EXTRA_TYPE_GSO) {
+            if (plan.slotIsExtra(s)
+                    && plan.slotExtraType(s) != Netif.EXTRA_TYPE_GSO
+                    && plan.slotExtraType(s) != Netif.EXTRA_TYPE_HASH) {
                 throw new IllegalArgumentException("slot " + s + ": extra-info type " + plan.slotExtraType(s)
-                        + " has no spelling in the plan output (only gso)");
+                        + " has no spelling in the plan output (only gso and hash)");
             }
         }
         try {
@@ -169,12 +185,17 @@ public final class PlanPrinter {
                 decimal(out, plan.opLength(i)).append('\n');
             }
             for (int s = 0; s < plan.slotCount(); s++) {
-                if (plan.slotIsExtra(s)) {
+                if (plan.slotIsExtra(s) && plan.slotExtraType(s) == Netif.EXTRA_TYPE_HASH) {
+                    decimal(out.append("extra "), s).append(" hash ");
+                    out.append(Integer.toUnsignedString(plan.slotHashValue(s))).append(' ');
+                    out.append(plan.slotHashType(s).label()).append('\n');
+                } else if (plan.slotIsExtra(s)) {
                     decimal(out.append("extra "), s).append(" gso ");
                     decimal(out, plan.slotGsoSize(s)).append(' ');
                     out.append(plan.slotGsoType(s).label()).append('\n');
                 } else {
-                    decimal(out.append("rsp "), s).append(' ');
+                    decimal(out.append(plan.slotIsPrefix(s) ? "prefix " : "rsp "), s)
+                            .append(' ');
                     decimal(out, plan.slotOffset(s)).append(' ');
                     decimal(out, plan.slotStatus(s)).append(' ');
                     out.append(Netif.rxFlagNames(plan.slotFlags(s))).append('\n');

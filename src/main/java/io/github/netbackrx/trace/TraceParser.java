@@ -2,6 +2,7 @@ package io.github.netbackrx.trace;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.InvalidPacketException;
 import io.github.netbackrx.core.Skb;
 import java.io.BufferedReader;
@@ -32,6 +33,9 @@ import java.util.Objects;
  *   <li>{@code gso=SIZE}, {@code gso=SIZE/tcpv4} or {@code gso=SIZE/tcpv6} at most once, {@code
  *       1 <= SIZE <= 65535} (the type defaults to {@code tcpv4});
  *   <li>{@code csum=none|partial|unnecessary} at most once (default {@code none});
+ *   <li>{@code hash=VALUE/TYPE} at most once: the flow hash netback computed ({@code skb->sw_hash}),
+ *       {@code VALUE} a decimal {@code 0..4294967295}, {@code TYPE} one of {@code ipv4}, {@code
+ *       ipv4-tcp}, {@code ipv6}, {@code ipv6-tcp} (default: no hash);
  *   <li>every number is a non-empty string of decimal digits {@code 0-9} (no sign, no other base)
  *       whose value fits in an {@code int};
  *   <li>the packet must then be valid for {@link Skb.Builder#build()} (a total length of 0 and more
@@ -48,7 +52,7 @@ public final class TraceParser {
     /** The largest GSO size the format accepts (the 16-bit {@code netif_extra_info.u.gso.size}). */
     public static final int MAX_GSO_SIZE = 65535;
 
-    private static final String TOKENS = "head=, frag=, gso= or csum=";
+    private static final String TOKENS = "head=, frag=, gso=, csum= or hash=";
 
     private TraceParser() {}
 
@@ -156,6 +160,7 @@ public final class TraceParser {
         Skb.Builder builder = Skb.builder();
         boolean seenGso = false;
         boolean seenCsum = false;
+        boolean seenHash = false;
         for (int t = 0; t < tokens.size(); t++) {
             String token = tokens.get(t);
             int eq = token.indexOf('=');
@@ -196,6 +201,13 @@ public final class TraceParser {
                     seenCsum = true;
                     builder.checksum(checksum(token, value));
                 }
+                case "hash" -> {
+                    if (seenHash) {
+                        throw new BadLine("hash= may appear at most once, found a second '" + token + "'");
+                    }
+                    seenHash = true;
+                    hash(builder, token, value);
+                }
                 default -> throw new AssertionError(key);
             }
         }
@@ -207,7 +219,11 @@ public final class TraceParser {
     }
 
     private static boolean isKnownKey(String key) {
-        return key.equals("head") || key.equals("frag") || key.equals("gso") || key.equals("csum");
+        return key.equals("head")
+                || key.equals("frag")
+                || key.equals("gso")
+                || key.equals("csum")
+                || key.equals("hash");
     }
 
     /** Parses {@code OFF+LEN}; returns {offset, length}. */
@@ -243,6 +259,29 @@ public final class TraceParser {
             }
         }
         builder.gso(size, type);
+    }
+
+    /** Parses {@code VALUE/TYPE}: an unsigned 32-bit decimal and a {@link HashType} label. */
+    private static void hash(Skb.Builder builder, String token, String value) throws BadLine {
+        int slash = value.indexOf('/');
+        if (slash < 0) {
+            throw new BadLine(token + ": expected hash=VALUE/TYPE");
+        }
+        String text = value.substring(0, slash);
+        if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new BadLine(token + ": VALUE '" + text + "' is not a decimal number 0..4294967295");
+        }
+        long v = Long.parseLong(text);
+        if (v > 0xFFFFFFFFL) {
+            throw new BadLine(token + ": VALUE " + text + " is too large (at most 4294967295)");
+        }
+        HashType type;
+        try {
+            type = HashType.fromLabel(value.substring(slash + 1));
+        } catch (IllegalArgumentException e) {
+            throw new BadLine(token + ": TYPE must be ipv4, ipv4-tcp, ipv6 or ipv6-tcp");
+        }
+        builder.hash((int) v, type);
     }
 
     private static ChecksumState checksum(String token, String value) throws BadLine {

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * <p>The spelling is canonical: {@code head=OFF+LEN}, then each {@code frag=OFF+LEN} in order, then
  * {@code gso=SIZE} ({@code /tcpv6} appended only for that type, {@code tcpv4} being the default),
- * then {@code csum=STATE} unless the state is {@code none}; tokens are separated by one space. The
+ * then {@code csum=STATE} unless the state is {@code none}, then {@code hash=VALUE/TYPE} when the
+ * packet has a hash ({@code VALUE} unsigned decimal); tokens are separated by one space. The
  * format has no token for a foreign page, so a foreign fragment is written as a plain {@code frag=}.
  */
 public final class TraceWriter {
@@ -40,6 +41,12 @@ public final class TraceWriter {
         }
         if (skb.checksum() != ChecksumState.NONE) {
             sb.append(" csum=").append(skb.checksum().label());
+        }
+        if (skb.hasHash()) {
+            sb.append(" hash=")
+                    .append(Integer.toUnsignedString(skb.hashValue()))
+                    .append('/')
+                    .append(skb.hashType().label());
         }
         return sb.toString();
     }

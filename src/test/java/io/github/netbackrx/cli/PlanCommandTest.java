@@ -90,7 +90,7 @@ class PlanCommandTest {
             head=0+1 head=0+2            | head= must appear exactly once, found a second 'head=0+2'
             head=0+1 gso=1 gso=2         | gso= may appear at most once, found a second 'gso=2'
             head=0+1 csum=none csum=none | csum= may appear at most once, found a second 'csum=none'
-            head=0+1 foo=1               | unknown token 'foo=1' (expected head=, frag=, gso= or csum=)
+            head=0+1 foo=1               | unknown token 'foo=1' (expected head=, frag=, gso=, csum= or hash=)
             head=5                       | head=5: expected head=OFF+LEN
             head=+5                      | head=+5: OFF is empty (expected a decimal number)
             head=-1+5                    | head=-1+5: OFF '-1' is not a decimal number (digits 0-9 only, no sign)
@@ -167,7 +167,7 @@ class PlanCommandTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err())
                 .startsWith("netback-rx plan: Invalid value for option '--policy': unknown packing policy 'linear'"
-                        + " (valid: coalesce, per-frag)\n")
+                        + " (valid: coalesce, per-frag, coalesce-compound, full-page, freebsd)\n")
                 .endsWith("Try 'netback-rx plan --help' for more information.\n");
     }
 
@@ -208,10 +208,93 @@ class PlanCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
-                .contains("Usage: netback-rx plan [-hV] [--policy=POLICY] FILE")
-                .contains("packing policy: coalesce, per-frag (default: coalesce)")
+                .contains("Usage: netback-rx plan [-hV] [--no-hash] [--gso=TYPES] [--gso-prefix=TYPES]")
+                .contains("[--max-buffer-offset=BYTES] [--policy=POLICY] FILE")
+                .contains("packing policy: coalesce, per-frag,")
+                .contains("coalesce-compound, full-page, freebsd (default:")
                 .contains("the trace file, or - for standard input")
                 .contains("Exit status:");
         assertThat(CliRun.of("help", "plan")).isEqualTo(run);
+    }
+
+    @Test
+    void maxBufferOffsetShowsThe2048Variant() {
+        CliRun run = CliRun.withStdin(
+                "head=0+1500 frag=0+4096 frag=0+100 gso=1000\n", "plan", "--max-buffer-offset", "2048", "-");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                packet 0 len=5696 estimate=4 slots=4
+                copy head 0 0 0 1500
+                copy frag0 0 0 1500 548
+                copy frag0 548 2 0 2048
+                copy frag0 2596 3 0 1500
+                copy frag1 0 3 1500 100
+                rsp 0 0 2048 more_data,extra_info
+                extra 1 gso 1000 tcpv4
+                rsp 2 0 2048 more_data
+                rsp 3 0 1600 -
+                """);
+        CliRun head = CliRun.withStdin("head=100+2000\n", "plan", "--max-buffer-offset=2048", "-");
+        assertThat(head.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(head.err())
+                .isEqualTo("line 1: policy coalesce refuses the packet: head ends beyond MAX_BUFFER_OFFSET: offset 100"
+                        + " + length 2000 > 2048 (count_skb_slots would BUG(): the 2010 rule keeps the head in the"
+                        + " first buffer)\n");
+        CliRun compound = CliRun.withStdin(
+                "head=100+3000\n", "plan", "--policy", "coalesce-compound", "--max-buffer-offset", "2048", "-");
+        assertThat(compound.status()).isZero();
+        assertThat(compound.out()).contains("rsp 0 0 2048 more_data\nrsp 1 0 952 -\n");
+    }
+
+    @Test
+    void maxBufferOffsetIsValidated() {
+        for (String bad : new String[] {"0", "4097", "-1"}) {
+            CliRun run = CliRun.withStdin("head=0+1\n", "plan", "--max-buffer-offset", bad, "-");
+            assertThat(run.status()).isEqualTo(ExitStatus.BAD_INPUT);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).startsWith("netback-rx plan: --max-buffer-offset " + bad + ": outside 1..4096\n");
+        }
+        CliRun full =
+                CliRun.withStdin("head=0+1\n", "plan", "--policy", "full-page", "--max-buffer-offset", "2048", "-");
+        assertThat(full.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(full.err())
+                .startsWith("netback-rx plan: --max-buffer-offset 2048 applies only to coalesce and coalesce-compound,"
+                        + " not full-page (it fills 4096-byte buffers)\n");
+        CliRun word = CliRun.withStdin("head=0+1\n", "plan", "--max-buffer-offset", "half", "-");
+        assertThat(word.status()).isEqualTo(ExitStatus.BAD_INPUT);
+    }
+
+    @Test
+    void newPoliciesAndFeatureOptions() {
+        String trace = "head=0+54 frag=0+4096 gso=1448/tcpv6 hash=7/ipv6-tcp\n";
+        CliRun full = CliRun.withStdin(trace, "plan", "--policy", "full-page", "-");
+        assertThat(full.status()).isZero();
+        assertThat(full.out())
+                .contains("rsp 0 0 4096 more_data,extra_info\nextra 1 gso 1448 tcpv6\nextra 2 hash 7 ipv6-tcp\n"
+                        + "rsp 3 0 54 -\n");
+        CliRun noHash = CliRun.withStdin(trace, "plan", "--policy", "full-page", "--no-hash", "--gso", "tcpv4", "-");
+        // rx_slots_needed counts the GSO whatever was negotiated: estimate 3 for 2 slots
+        assertThat(noHash.out()).isEqualTo("""
+                packet 0 len=4150 estimate=3 slots=2
+                copy head 0 0 0 54
+                copy frag0 0 0 54 4042
+                copy frag0 4042 1 0 54
+                rsp 0 0 4096 more_data
+                rsp 1 0 54 -
+                """);
+        CliRun prefix = CliRun.withStdin(trace, "plan", "--gso-prefix", "tcpv6", "-");
+        assertThat(prefix.out()).contains("prefix 0 1448 3 more_data,gso_prefix\nrsp 1 0 54 more_data\n");
+        CliRun both = CliRun.withStdin(trace, "plan", "--gso", "tcpv6", "--gso-prefix", "tcpv6", "-");
+        assertThat(both.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(both.err()).startsWith("netback-rx plan: --gso tcpv6 and --gso-prefix tcpv6 share a type");
+        CliRun badType = CliRun.withStdin(trace, "plan", "--gso", "udp", "-");
+        assertThat(badType.err()).startsWith("netback-rx plan: --gso udp: 'udp' is not a GSO type");
+        CliRun prefixFreebsd = CliRun.withStdin(trace, "plan", "--policy", "freebsd", "--gso-prefix", "tcpv6", "-");
+        assertThat(prefixFreebsd.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(prefixFreebsd.err())
+                .startsWith("netback-rx plan: gso_prefix_mask 0x4 is only for coalesce and coalesce-compound:");
+        CliRun none = CliRun.withStdin(trace, "plan", "--policy", "freebsd", "--gso", "none", "-");
+        assertThat(none.out()).doesNotContain("extra");
     }
 }

@@ -1,6 +1,7 @@
 package io.github.netbackrx.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -54,12 +55,28 @@ class CoalescePackerTest extends PackerContractTest {
     }
 
     @Test
-    void smallerBuffersSplitAndFollowTheEstimate() {
+    void smallerBuffersRefuseAHeadEndingBeyondTheFirstBufferAsCountSkbSlotsAsserts() {
         RxPacker packer =
                 RxPacker.builder(PackingPolicy.COALESCE).maxBufferOffset(2048).build();
         assertThat(packer.maxBufferOffset()).isEqualTo(2048);
         Skb skb = Skb.builder()
-                .head(0, 3000)
+                .head(100, 2000)
+                .frag(0, 100)
+                .gso(1000, GsoType.TCPV4)
+                .build();
+        assertThatThrownBy(() -> packer.plan(skb))
+                .isInstanceOf(PolicyViolationException.class)
+                .hasMessage("head ends beyond MAX_BUFFER_OFFSET: offset 100 + length 2000 > 2048 (count_skb_slots"
+                        + " would BUG(): the 2010 rule keeps the head in the first buffer)");
+        assertThatThrownBy(() -> packer.estimateSlots(skb)).isInstanceOf(PolicyViolationException.class);
+    }
+
+    @Test
+    void smallerBuffersSplitFragmentsAndFollowTheEstimate() {
+        RxPacker packer =
+                RxPacker.builder(PackingPolicy.COALESCE).maxBufferOffset(2048).build();
+        Skb skb = Skb.builder()
+                .head(0, 1500)
                 .frag(0, 4096)
                 .frag(0, 100)
                 .gso(1000, GsoType.TCPV4)
@@ -67,32 +84,26 @@ class CoalescePackerTest extends PackerContractTest {
         PlanBuffer b = new PlanBuffer();
         packer.plan(skb, b);
         assertThat(PlanText.render(0, b.toPlan())).isEqualTo("""
-                        packet 0 len=7196 estimate=5 slots=5
-                        copy head 0 0 0 2048
-                        copy head 2048 2 0 952
-                        copy frag0 0 2 952 1096
-                        copy frag0 1096 3 0 2048
-                        copy frag0 3144 4 0 952
-                        copy frag1 0 4 952 100
+                        packet 0 len=5696 estimate=4 slots=4
+                        copy head 0 0 0 1500
+                        copy frag0 0 0 1500 548
+                        copy frag0 548 2 0 2048
+                        copy frag0 2596 3 0 1500
+                        copy frag1 0 3 1500 100
                         rsp 0 0 2048 more_data,extra_info
                         extra 1 gso 1000 tcpv4
                         rsp 2 0 2048 more_data
-                        rsp 3 0 2048 more_data
-                        rsp 4 0 1052 -
+                        rsp 3 0 1600 -
                         """);
         assertThat(PlanChecker.check(skb, b)).isEmpty();
-        assertThat(PlanChecker.check(skb, b.toPlan(), 2048)).isEmpty();
         assertThat(PlanChecker.check(skb, b.toPlan(), 2000))
                 .containsExactly(
                         new Finding(
                                 Invariant.DEST_WITHIN_SLOT,
-                                "op 0 (head) writes slot 0 at offset 0 + length 2048 > buffer size 2000"),
+                                "op 1 (frag0) writes slot 0 at offset 1500 + length 548 > buffer size 2000"),
                         new Finding(
                                 Invariant.DEST_WITHIN_SLOT,
-                                "op 2 (frag0) writes slot 2 at offset 952 + length 1096 > buffer size 2000"),
-                        new Finding(
-                                Invariant.DEST_WITHIN_SLOT,
-                                "op 3 (frag0) writes slot 3 at offset 0 + length 2048 > buffer size 2000"));
+                                "op 2 (frag0) writes slot 2 at offset 0 + length 2048 > buffer size 2000"));
     }
 
     @ParameterizedTest(name = "maxBufferOffset {0}")
@@ -102,12 +113,19 @@ class CoalescePackerTest extends PackerContractTest {
                 RxPacker.builder(PackingPolicy.COALESCE).maxBufferOffset(max).build();
         SplittableRandom r = new SplittableRandom(max);
         PlanBuffer b = new PlanBuffer();
+        int planned = 0;
         for (int i = 0; i < 2000; i++) {
             Skb skb = RandomPackets.next(r);
+            if (skb.headOffset() + skb.headLength() > max) {
+                assertThatThrownBy(() -> packer.plan(skb, b)).isInstanceOf(PolicyViolationException.class);
+                continue;
+            }
+            planned++;
             packer.plan(skb, b);
             assertThat(PlanChecker.check(skb, b)).as(skb.toString()).isEmpty();
             assertThat(b.estimate()).isEqualTo(b.slotCount());
             assertThat(RandomPackets.reassemble(b.toPlan(), max)).isEqualTo(RandomPackets.packetBytes(skb));
         }
+        assertThat(planned).isGreaterThan(100);
     }
 }

@@ -22,6 +22,52 @@ class GoldenExamplesTest {
         assertThat(sb.toString()).isEqualTo(PlanText.resource("/golden/examples." + policy.label() + ".txt"));
     }
 
+    private static final List<Skb> COMPOUND = PlanText.readTrace("/golden/compound.trace");
+
+    /** Packets crossing pages, for the policies without a page rule; worked by hand in docs/packing-rules.md. */
+    @ParameterizedTest
+    @EnumSource(
+            value = PackingPolicy.class,
+            names = {"COALESCE_COMPOUND", "FULL_PAGE", "FREEBSD"})
+    void compoundExamplesMatchGoldenText(PackingPolicy policy) {
+        RxPacker packer = RxPacker.of(policy);
+        StringBuilder sb = new StringBuilder();
+        int findings = 0;
+        for (int i = 0; i < COMPOUND.size(); i++) {
+            RxPlan plan = packer.plan(COMPOUND.get(i));
+            sb.append(PlanText.render(i, plan));
+            for (Finding f : PlanChecker.check(COMPOUND.get(i), plan)) {
+                assertThat(f.invariant()).isEqualTo(Invariant.SOURCE_WITHIN_FRAME);
+                findings++;
+            }
+        }
+        assertThat(sb.toString()).isEqualTo(PlanText.resource("/golden/compound." + policy.label() + ".txt"));
+        assertThat(findings).isEqualTo(policy == PackingPolicy.FREEBSD ? 21 : 0);
+    }
+
+    @Test
+    void fullPageChainsTheHashExtraBehindTheGsoExtra() {
+        RxPlan plan = RxPacker.of(PackingPolicy.FULL_PAGE).plan(COMPOUND.get(4));
+        assertThat(plan.slots().subList(0, 3))
+                .containsExactly(
+                        new DataResponse(
+                                0,
+                                0,
+                                4096,
+                                Netif.RXF_DATA_VALIDATED
+                                        | Netif.RXF_CSUM_BLANK
+                                        | Netif.RXF_MORE_DATA
+                                        | Netif.RXF_EXTRA_INFO),
+                        new ExtraResponse(1, Netif.EXTRA_TYPE_GSO, Netif.EXTRA_FLAG_MORE, 1448, GsoType.TCPV6),
+                        new ExtraResponse(2, Netif.EXTRA_TYPE_HASH, 0, 0, null, -1, HashType.IPV6));
+        assertThat(plan.slots().get(3)).isEqualTo(new DataResponse(3, 0, 54, 0));
+        // the other generations send no hash extra
+        assertThat(RxPacker.of(PackingPolicy.COALESCE_COMPOUND)
+                        .plan(COMPOUND.get(4))
+                        .slots())
+                .noneMatch(r -> r instanceof ExtraResponse e && e.type() == Netif.EXTRA_TYPE_HASH);
+    }
+
     @Test
     void sevenExamples() {
         assertThat(EXAMPLES).hasSize(7);

@@ -47,6 +47,44 @@ abstract class PackerContractTest {
         }
     }
 
+    /** Whether the policy refuses areas that cross a 4 KiB page (the 2010 and pre-2010 rules). */
+    boolean refusesCrossings() {
+        return policy() == PackingPolicy.COALESCE || policy() == PackingPolicy.PER_FRAG;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3L, 0xC0FFEEL, 20121008L})
+    void randomPacketsCrossingPagesKeepTheContractOrAreRefused(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        RxPacker packer = packer();
+        PlanBuffer buffer = new PlanBuffer();
+        int n = (RandomPackets.count() / 2 + SEEDS - 1) / SEEDS;
+        for (int i = 0; i < n; i++) {
+            Skb skb = RandomPackets.nextCrossing(r);
+            boolean inPages = skb.headOffset() + skb.headLength() <= Netif.PAGE_SIZE;
+            for (int k = 0; k < skb.fragCount(); k++) {
+                inPages &= skb.fragOffset(k) + skb.fragLength(k) <= Netif.PAGE_SIZE;
+            }
+            if (refusesCrossings() && !inPages) {
+                assertThatThrownBy(() -> packer.plan(skb, buffer))
+                        .as("%s", skb)
+                        .isInstanceOf(PolicyViolationException.class);
+                continue;
+            }
+            packer.plan(skb, buffer);
+            List<Finding> findings = PlanChecker.check(skb, buffer);
+            assertThat(findings.stream().map(Finding::invariant).toList())
+                    .as("seed %d packet %d: %s -> %s", seed, i, skb, findings)
+                    .isEqualTo(expectedFindings(skb));
+            RxPlan plan = buffer.toPlan();
+            assertThat(packer.estimateSlots(skb)).isEqualTo(plan.estimate());
+            assertPolicySpecific(skb, plan);
+            assertThat(RandomPackets.reassemble(plan, Netif.MAX_BUFFER_OFFSET))
+                    .as("seed %d packet %d: %s", seed, i, skb)
+                    .isEqualTo(RandomPackets.packetBytes(skb));
+        }
+    }
+
     /** Extra per-policy assertions on one plan. */
     abstract void assertPolicySpecific(Skb skb, RxPlan plan);
 
@@ -126,6 +164,12 @@ abstract class PackerContractTest {
 
     @Test
     void refusesAreasCrossingAPage() {
+        if (!refusesCrossings()) {
+            Skb skb = Skb.builder().head(4000, 200).frag(8192, 10).build();
+            assertThat(packer().plan(skb).packetLength()).isEqualTo(210);
+            assertThat(packer().estimateSlots(skb)).isPositive();
+            return;
+        }
         String why = policy() == PackingPolicy.COALESCE
                 ? " (the 2010 rule would BUG())"
                 : " (the pre-2010 rule copies each area with one grant copy within one page)";
@@ -163,9 +207,16 @@ abstract class PackerContractTest {
         PlanBuffer b = new PlanBuffer();
         packer.plan(good, b);
         RxPlan before = b.toPlan();
-        assertThatThrownBy(() -> packer.plan(Skb.builder().head(4000, 200).build(), b))
-                .isInstanceOf(PolicyViolationException.class);
-        assertThat(b.toPlan()).isEqualTo(before);
+        Skb bad = refusesCrossings()
+                ? Skb.builder().head(4000, 200).build()
+                : Skb.builder().head(0, 10).build();
+        if (refusesCrossings()) {
+            assertThatThrownBy(() -> packer.plan(bad, b)).isInstanceOf(PolicyViolationException.class);
+            assertThat(b.toPlan()).isEqualTo(before);
+        } else {
+            packer.plan(bad, b);
+            assertThat(b.toPlan()).isNotEqualTo(before);
+        }
     }
 
     @Test

@@ -18,9 +18,10 @@ class PackingPolicyTest {
 
     @Test
     void unknownLabelListsValidNames() {
-        assertThatThrownBy(() -> PackingPolicy.fromLabel("full-page"))
+        assertThatThrownBy(() -> PackingPolicy.fromLabel("linear"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown packing policy 'full-page' (valid: coalesce, per-frag)");
+                .hasMessage(
+                        "unknown packing policy 'linear' (valid: coalesce, per-frag, coalesce-compound, full-page, freebsd)");
     }
 
     @Test

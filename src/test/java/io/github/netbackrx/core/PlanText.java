@@ -37,7 +37,7 @@ final class PlanText {
         }
         for (SlotResponse r : plan.slots()) {
             if (r instanceof DataResponse d) {
-                sb.append("rsp ")
+                sb.append((d.flags() & Netif.RXF_GSO_PREFIX) != 0 ? "prefix " : "rsp ")
                         .append(d.slot())
                         .append(' ')
                         .append(d.offset())
@@ -48,6 +48,16 @@ final class PlanText {
                         .append('\n');
             } else {
                 ExtraResponse e = (ExtraResponse) r;
+                if (e.type() == Netif.EXTRA_TYPE_HASH) {
+                    sb.append("extra ")
+                            .append(e.slot())
+                            .append(" hash ")
+                            .append(Integer.toUnsignedLong(e.hashValue()))
+                            .append(' ')
+                            .append(e.hashType().label())
+                            .append('\n');
+                    continue;
+                }
                 sb.append("extra ")
                         .append(e.slot())
                         .append(" gso ")
@@ -73,6 +83,10 @@ final class PlanText {
                 case "gso" -> {
                     String[] p = val.split("/");
                     b.gso(Integer.parseInt(p[0]), p.length > 1 && p[1].equals("tcpv6") ? GsoType.TCPV6 : GsoType.TCPV4);
+                }
+                case "hash" -> {
+                    String[] p = val.split("/");
+                    b.hash((int) Long.parseLong(p[0]), HashType.fromLabel(p[1]));
                 }
                 case "csum" ->
                     b.checksum(

@@ -72,6 +72,62 @@ final class RandomPackets {
         return b.build();
     }
 
+    /**
+     * A random packet whose areas may cross 4 KiB frames and start in a later frame of a compound
+     * page, with an optional hash: only the policies without a page rule accept it.
+     */
+    static Skb nextCrossing(SplittableRandom r) {
+        int nfrags = r.nextInt(10) == 0 ? Netif.MAX_SKB_FRAGS_2010 : r.nextInt(6);
+        Skb.Builder b = Skb.builder();
+        int headLength = nfrags > 0 && r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(r.nextBoolean() ? 200 : 3 * PAGE);
+        b.head(crossingOffset(r), headLength);
+        for (int k = 0; k < nfrags; k++) {
+            int len = r.nextInt(4) == 0 ? PAGE * (1 + r.nextInt(4)) : 1 + r.nextInt(r.nextBoolean() ? 300 : 4 * PAGE);
+            b.frag(crossingOffset(r), len);
+        }
+        if (r.nextBoolean()) {
+            b.gso(1 + r.nextInt(65535), r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
+        }
+        if (r.nextInt(3) == 0) {
+            b.hash(r.nextInt(), HashType.values()[r.nextInt(4)]);
+        }
+        b.checksum(ChecksumState.values()[r.nextInt(3)]);
+        return b.build();
+    }
+
+    private static int crossingOffset(SplittableRandom r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> PAGE - 1 - r.nextInt(64);
+            case 2 -> PAGE * r.nextInt(3) + r.nextInt(PAGE);
+            default -> r.nextInt(PAGE);
+        };
+    }
+
+    /**
+     * How many pieces of the packet, cut where an area or a full 4096-byte slot ends, hold a source
+     * frame boundary strictly inside: an op cut at slot ends only reads across frames exactly there.
+     */
+    static int piecesCrossingAFrame(Skb skb) {
+        int count = 0;
+        long position = 0; // packet byte offset of the area's first byte
+        for (int a = -1; a < skb.fragCount(); a++) {
+            long offset = a < 0 ? skb.headOffset() : skb.fragOffset(a);
+            int length = a < 0 ? skb.headLength() : skb.fragLength(a);
+            long j = 0;
+            while (j < length) {
+                long piece = Math.min(length - j, PAGE - (position + j) % PAGE); // up to the slot end
+                long src = offset + j;
+                if (src / PAGE != (src + piece - 1) / PAGE) {
+                    count++;
+                }
+                j += piece;
+            }
+            position += length;
+        }
+        return count;
+    }
+
     /** An offset so that {@code offset + length <= 4096}, often 0 or at the very end of the page. */
     private static int offsetFor(SplittableRandom r, int length) {
         int room = Math.min(PAGE - length, PAGE - 1); // an area starts inside its page
@@ -122,14 +178,14 @@ final class RandomPackets {
         }
         int total = 0;
         for (SlotResponse r : plan.slots()) {
-            if (r instanceof DataResponse d) {
+            if (r instanceof DataResponse d && (d.flags() & Netif.RXF_GSO_PREFIX) == 0) {
                 total += d.status();
             }
         }
         byte[] out = new byte[total];
         int p = 0;
         for (SlotResponse r : plan.slots()) {
-            if (r instanceof DataResponse d) {
+            if (r instanceof DataResponse d && (d.flags() & Netif.RXF_GSO_PREFIX) == 0) {
                 System.arraycopy(slots[d.slot()], d.offset(), out, p, d.status());
                 p += d.status();
             }

@@ -70,7 +70,7 @@ class PlanPrinterTest {
         RxPlan broken =
                 new RxPlan(10, 0, List.of(new CopyOp(-1, 0, 0, 0, 0)), List.of(new DataResponse(0, 7, -1, 0x10)));
         assertThat(PlanPrinter.format(0, skb, broken))
-                .isEqualTo("packet 0 len=10 estimate=0 slots=1\ncopy head 0 0 0 0\nrsp 0 7 -1 gso_prefix\n");
+                .isEqualTo("packet 0 len=10 estimate=0 slots=1\ncopy head 0 0 0 0\nprefix 0 7 -1 gso_prefix\n");
     }
 
     @Test
@@ -91,16 +91,16 @@ class PlanPrinterTest {
         assertThatThrownBy(() -> PlanPrinter.format(-1, GSO_PACKET, plan))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("packet index must be non-negative, was -1");
-        RxPlan hash = new RxPlan(
+        RxPlan mcast = new RxPlan(
                 1,
                 2,
                 List.of(new CopyOp(-1, 0, 0, 0, 1)),
                 List.of(
                         new DataResponse(0, 0, 1, Netif.RXF_EXTRA_INFO),
-                        new ExtraResponse(1, Netif.EXTRA_TYPE_HASH, 0, 0, null)));
-        assertThatThrownBy(() -> PlanPrinter.format(0, other, hash))
+                        new ExtraResponse(1, Netif.EXTRA_TYPE_MCAST_ADD, 0, 0, null)));
+        assertThatThrownBy(() -> PlanPrinter.format(0, other, mcast))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("slot 1: extra-info type 4 has no spelling in the plan output (only gso)");
+                .hasMessage("slot 1: extra-info type 2 has no spelling in the plan output (only gso and hash)");
     }
 
     @Test

@@ -111,13 +111,13 @@ class TraceParserTest {
             head=0+1 head=0+2            | head= must appear exactly once, found a second 'head=0+2'
             head=0+1 gso=1 gso=2         | gso= may appear at most once, found a second 'gso=2'
             head=0+1 csum=none csum=none | csum= may appear at most once, found a second 'csum=none'
-            head=0+1 foo=1               | unknown token 'foo=1' (expected head=, frag=, gso= or csum=)
-            head=0+1 frag                | unknown token 'frag' (expected head=, frag=, gso= or csum=)
-            hello                        | unknown token 'hello' (expected head=, frag=, gso= or csum=)
-            HEAD=0+1                     | unknown token 'HEAD=0+1' (expected head=, frag=, gso= or csum=)
-            head=0+1 #comment            | unknown token '#comment' (expected head=, frag=, gso= or csum=)
-            head=0+1 frags=0+1           | unknown token 'frags=0+1' (expected head=, frag=, gso= or csum=)
-            head=0+1 =5                  | unknown token '=5' (expected head=, frag=, gso= or csum=)
+            head=0+1 foo=1               | unknown token 'foo=1' (expected head=, frag=, gso=, csum= or hash=)
+            head=0+1 frag                | unknown token 'frag' (expected head=, frag=, gso=, csum= or hash=)
+            hello                        | unknown token 'hello' (expected head=, frag=, gso=, csum= or hash=)
+            HEAD=0+1                     | unknown token 'HEAD=0+1' (expected head=, frag=, gso=, csum= or hash=)
+            head=0+1 #comment            | unknown token '#comment' (expected head=, frag=, gso=, csum= or hash=)
+            head=0+1 frags=0+1           | unknown token 'frags=0+1' (expected head=, frag=, gso=, csum= or hash=)
+            head=0+1 =5                  | unknown token '=5' (expected head=, frag=, gso=, csum= or hash=)
             head=5                       | head=5: expected head=OFF+LEN
             head=                        | head=: expected head=OFF+LEN
             head=0+1 frag=100            | frag=100: expected frag=OFF+LEN

@@ -1,0 +1,214 @@
+package io.github.netbackrx.cli;
+
+import io.github.netbackrx.core.Finding;
+import io.github.netbackrx.core.Invariant;
+import io.github.netbackrx.core.NetfrontLimits;
+import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.PlanBuffer;
+import io.github.netbackrx.core.PlanChecker;
+import io.github.netbackrx.core.PolicyViolationException;
+import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.trace.LineError;
+import io.github.netbackrx.trace.ParsedTrace;
+import io.github.netbackrx.trace.TracePacket;
+import io.github.netbackrx.trace.TraceParser;
+import io.github.netbackrx.trace.TraceWriter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code netback-rx compare}: every packing policy side by side on each packet of a trace. */
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "%n",
+        header = "Compare how every packing policy lays each packet of a trace onto the guest's RX ring.",
+        descriptionHeading = "%n",
+        description = {
+            "Plans every packet of the trace under every policy and prints, per packet and in total, one"
+                    + " row per policy: ring slots used and estimated, copy ops, the bytes of each data slot,"
+                    + " the first data slot's bytes, whether Linux netfront accepts the layout (at most 18"
+                    + " data slots, 19 when the first holds at most 256 bytes; every status >= 0 and offset +"
+                    + " status <= 4096) and the invariants the plan breaks. A policy that refuses a packet"
+                    + " says so in its row. docs/cli.md describes the output."
+        },
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:every packet compared, no finding",
+            "1:every packet compared, some plan broke an invariant",
+            "2:bad usage, unreadable file or bad trace line",
+            "3:internal error"
+        })
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private PackerOptions packerOptions;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the trace file, or - for standard input")
+    private String file;
+
+    /** Running totals of one policy. */
+    private static final class Totals {
+        int packets;
+        int refused;
+        long slots;
+        long estimate;
+        long ops;
+        long dataSlots;
+        long bytes;
+        int drops;
+        int findings;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PackingPolicy[] policies = PackingPolicy.values();
+        RxPacker[] packers = new RxPacker[policies.length];
+        for (int p = 0; p < policies.length; p++) {
+            packers[p] = packerOptions.comparisonPacker(policies[p]);
+        }
+        ParsedTrace trace;
+        try (Reader in = open()) {
+            trace = TraceParser.read(in);
+        } catch (NoSuchFileException e) {
+            return cannotRead(err, "no such file");
+        } catch (CharacterCodingException e) {
+            return cannotRead(err, "not UTF-8 text");
+        } catch (IOException | InvalidPathException e) {
+            return cannotRead(err, e.toString());
+        }
+        if (!trace.isValid()) {
+            for (LineError error : trace.errors()) {
+                err.print(error + "\n");
+            }
+            err.flush();
+            return ExitStatus.BAD_INPUT;
+        }
+        Totals[] totals = new Totals[policies.length];
+        for (int p = 0; p < policies.length; p++) {
+            totals[p] = new Totals();
+        }
+        PlanBuffer buffer = new PlanBuffer();
+        List<TracePacket> packets = trace.packets();
+        for (int i = 0; i < packets.size(); i++) {
+            TracePacket packet = packets.get(i);
+            out.print("packet " + i + " len=" + packet.skb().length() + ": " + TraceWriter.toLine(packet.skb()) + "\n");
+            for (int p = 0; p < policies.length; p++) {
+                out.print(row(packers[p], packet, buffer, totals[p]));
+            }
+        }
+        boolean anyFinding = false;
+        out.print("total packets=" + packets.size() + "\n");
+        for (int p = 0; p < policies.length; p++) {
+            Totals t = totals[p];
+            anyFinding |= t.findings > 0;
+            String perSlot = t.dataSlots == 0 ? "-" : Long.toString(t.bytes / t.dataSlots);
+            out.print(String.format(
+                    Locale.ROOT,
+                    "  %-17s planned=%d refused=%d slots=%d estimate=%d ops=%d bytes/slot=%s netfront-drops=%d"
+                            + " findings=%d%n",
+                    policies[p].label(),
+                    t.packets,
+                    t.refused,
+                    t.slots,
+                    t.estimate,
+                    t.ops,
+                    perSlot,
+                    t.drops,
+                    t.findings));
+        }
+        out.flush();
+        return anyFinding ? ExitStatus.FINDING : ExitStatus.OK;
+    }
+
+    /** One policy's row for one packet, and its share of the totals. */
+    private static String row(RxPacker packer, TracePacket packet, PlanBuffer b, Totals t) {
+        String name = String.format(Locale.ROOT, "  %-17s ", packer.policy().label());
+        try {
+            packer.plan(packet.skb(), b);
+        } catch (PolicyViolationException e) {
+            t.refused++;
+            return name + "refused: " + e.getMessage() + "\n";
+        }
+        List<Finding> findings = PlanChecker.check(packet.skb(), b);
+        StringBuilder perSlot = new StringBuilder();
+        int first = -1;
+        for (int s = 0; s < b.slotCount(); s++) {
+            if (b.slotIsExtra(s) || b.slotIsPrefix(s)) {
+                continue;
+            }
+            if (perSlot.length() > 0) {
+                perSlot.append(',');
+            }
+            perSlot.append(b.slotStatus(s));
+            if (first < 0) {
+                first = b.slotStatus(s);
+            }
+            t.dataSlots++;
+            t.bytes += b.slotStatus(s);
+        }
+        String rejection = NetfrontLimits.rejection(b);
+        t.packets++;
+        t.slots += b.slotCount();
+        t.estimate += b.estimate();
+        t.ops += b.opCount();
+        t.findings += findings.size();
+        if (rejection != null) {
+            t.drops++;
+        }
+        StringBuilder names = new StringBuilder();
+        for (Finding f : findings) {
+            Invariant inv = f.invariant();
+            if (names.indexOf(inv.label()) < 0) {
+                names.append(names.length() > 0 ? "," : "").append(inv.label());
+            }
+        }
+        return name + "slots=" + b.slotCount() + " estimate=" + b.estimate() + " ops=" + b.opCount() + " bytes/slot="
+                + perSlot + " first-slot=" + first + " netfront=" + (rejection == null ? "accepts" : "drops")
+                + " findings=" + (names.length() == 0 ? "-" : names) + (rejection == null ? "" : " (" + rejection + ")")
+                + "\n";
+    }
+
+    private Reader open() throws IOException {
+        if (file.equals("-")) {
+            return new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8.newDecoder()));
+        }
+        return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    }
+
+    private int cannotRead(PrintWriter err, String why) {
+        String what = file.equals("-") ? "standard input" : "'" + file + "'";
+        err.print(spec.qualifiedName() + ": cannot read " + what + ": " + why + "\n");
+        err.flush();
+        return ExitStatus.BAD_INPUT;
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.netbackrx.core;
+
+import java.util.Objects;
+
+/**
+ * A worst-case slot count reserved (or checked) before a packet is packed, one per historical
+ * generation. A packer uses its policy's {@link PackingPolicy#defaultEstimator() own estimator}; any
+ * other can be paired with a policy through {@link RxPacker.Builder#estimator(SlotEstimator)}, and
+ * {@link PlanChecker} then reports {@link Invariant#SLOTS_WITHIN_ESTIMATE} when the walk uses more
+ * slots than the estimate — how the historical under-counts are replayed ({@code
+ * research/linux-netback-rx.md} §2 items 2, 5 and 7).
+ *
+ * <p>Every estimator is pure arithmetic on the packet and allocates nothing.
+ */
+public enum SlotEstimator {
+    /**
+     * {@code count_skb_slots} of the 2010 patch: one slot for the head's buffer, filled with {@code
+     * skb_headlen} bytes (a head longer than a buffer fills whole buffers first), one for GSO ({@code
+     * gso_size != 0}, whatever the frontend negotiated), then the {@code start_new_rx_buffer} walk over
+     * whole fragments.
+     */
+    COUNT_SKB_SLOTS_2010("count-skb-slots"),
+    /**
+     * {@code xen_netbk_count_skb_slots} of Linux 3.0: {@code ceil((offset_in_page(data) + headlen) /
+     * 4096)} for the head (0 for an empty head at offset 0), plus one for GSO, then the fragment walk
+     * starting from {@code copy_off = headlen % MAX_BUFFER_OFFSET}.
+     */
+    LINUX_3_0("linux-3.0"),
+    /** As {@link #LINUX_3_0}, but Linux 3.6's head term {@code ceil(headlen / 4096)}. */
+    LINUX_3_6("linux-3.6"),
+    /**
+     * The exact dry run (3.10-stable "count number required slots for an skb more carefully"): the
+     * {@link PackingPolicy#COALESCE_COMPOUND} walk without copying, plus the prefix or GSO slot it
+     * actually uses.
+     */
+    EXACT_DRY_RUN("exact-dry-run"),
+    /**
+     * The worst case of Linux 3.14's {@code xenvif_rx_action}: {@code ceil((offset_in_page(data) +
+     * headlen) / 4096) + sum over fragments of ceil((page_offset + size) / 4096)}, capped at {@link
+     * #MAX_SKB_FRAGS_3_14}, plus one for TCPv4/TCPv6 GSO.
+     */
+    WORST_CASE_3_14("worst-case-3.14"),
+    /**
+     * {@code rx_slots_needed} of {@code rx.c}: {@code ceil(len / 4096)}, plus one if the packet has GSO
+     * ({@code skb_is_gso}, whatever the frontend negotiated), plus one if it carries a hash the
+     * frontend asked for ({@code skb->sw_hash}).
+     */
+    RX_SLOTS_NEEDED("rx-slots-needed"),
+    /**
+     * FreeBSD's {@code xnb_mbufc2pkt}: {@code list_len = ceil(len / 4096)}, plus one for the GSO extra
+     * when one is sent.
+     */
+    FREEBSD_LIST_LEN("freebsd-list-len"),
+    /** The netback before 2010: {@code nr_frags + 1 + (gso_size ? 1 : 0)}. */
+    PER_FRAG("per-frag");
+
+    /** {@code MAX_SKB_FRAGS} of Linux 3.14 with 4 KiB pages ({@code 65536 / 4096 + 1}): the 3.14 cap. */
+    public static final int MAX_SKB_FRAGS_3_14 = 17;
+
+    private final String label;
+
+    SlotEstimator(String label) {
+        this.label = label;
+    }
+
+    /** @return the estimator's name in documents, e.g. {@code exact-dry-run} */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * The estimate for a packet.
+     *
+     * @param skb the packet, not null
+     * @param features what the frontend negotiated, not null
+     * @param maxBufferOffset bytes one guest buffer may hold ({@code MAX_BUFFER_OFFSET}), {@code 1..4096}
+     * @return the slot count
+     */
+    public int estimate(Skb skb, FrontendFeatures features, int maxBufferOffset) {
+        Objects.requireNonNull(skb, "skb");
+        Objects.requireNonNull(features, "features");
+        int gso = skb.hasGso() ? 1 : 0;
+        int page = Netif.PAGE_SIZE;
+        return switch (this) {
+            case COUNT_SKB_SLOTS_2010 -> countSkbSlots2010(skb, maxBufferOffset);
+            case LINUX_3_0 ->
+                ceil(skb.headOffset() % page + skb.headLength(), page)
+                        + gso
+                        + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
+            case LINUX_3_6 ->
+                ceil(skb.headLength(), page) + gso + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
+            case EXACT_DRY_RUN -> RxPacker.coalesceWalk(skb, features, maxBufferOffset, true, null);
+            case WORST_CASE_3_14 -> worstCase314(skb) + gso;
+            case RX_SLOTS_NEEDED -> ceil(skb.length(), page) + gso + (features.hashExtra(skb) ? 1 : 0);
+            case FREEBSD_LIST_LEN -> ceil(skb.length(), page) + (features.gsoExtra(skb) ? 1 : 0);
+            case PER_FRAG -> skb.fragCount() + 1 + gso;
+        };
+    }
+
+    private static int ceil(long n, int d) {
+        return (int) ((n + d - 1) / d);
+    }
+
+    private static int countSkbSlots2010(Skb skb, int max) {
+        int headLength = skb.headLength();
+        int count = 1;
+        int copyOff = headLength;
+        if (headLength > max) {
+            count = ceil(headLength, max);
+            copyOff = headLength - (count - 1) * max;
+        }
+        if (skb.hasGso()) {
+            count++;
+        }
+        return count + fragWalk(skb, copyOff, max);
+    }
+
+    /** Slots the 2010 {@code start_new_rx_buffer} walk over whole fragments adds after {@code copyOff}. */
+    private static int fragWalk(Skb skb, int copyOff, int max) {
+        int count = 0;
+        for (int k = 0, n = skb.fragCount(); k < n; k++) {
+            int size = skb.fragLength(k);
+            while (size > 0) {
+                if (copyOff == max || (copyOff + size > max && size <= max && copyOff != 0)) {
+                    count++;
+                    copyOff = 0;
+                }
+                int bytes = Math.min(size, max - copyOff);
+                copyOff += bytes;
+                size -= bytes;
+            }
+        }
+        return count;
+    }
+
+    private static int worstCase314(Skb skb) {
+        int page = Netif.PAGE_SIZE;
+        long n = ceil(skb.headOffset() % page + (long) skb.headLength(), page);
+        for (int k = 0, c = skb.fragCount(); k < c; k++) {
+            n += ceil((long) skb.fragOffset(k) + skb.fragLength(k), page);
+        }
+        return (int) Math.min(n, MAX_SKB_FRAGS_3_14);
+    }
+}
