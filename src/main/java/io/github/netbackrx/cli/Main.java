@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             SimulateCommand.class,
             DemoCommand.class,
             CompareCommand.class,
+            BugsCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit status:%n",
