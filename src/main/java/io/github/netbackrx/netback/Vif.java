@@ -92,6 +92,16 @@ import org.slf4j.LoggerFactory;
  *   <li>One event-channel send if any push asked for a notification.
  * </ol>
  *
+ * <h2>Engine profiles</h2>
+ *
+ * The above is {@link EngineProfile#LINUX_2010}, the default. {@link Builder#profile} selects
+ * another generation's admission, batching and error handling ({@link EngineProfile#LINUX_3_14},
+ * {@link EngineProfile#RX_C}, {@link EngineProfile#FREEBSD}); the vif then delegates {@code
+ * startXmit}, {@code rxAction} and {@code frontendEvent} to that profile's strategy after its own
+ * checks (disabled, stopped, {@code req_prod} sane). Areas that cross pages are placed in several
+ * frames; the {@code netbk_copy_skb} re-layout applies only under {@code coalesce} and {@code
+ * per-frag}.
+ *
  * <p>Not thread-safe; no threads, no clock. Logging only for rare events (disable, copy-array
  * overflow, estimate overrun, unsupported packets), never per op.
  */
