@@ -98,6 +98,17 @@ class TraceParserTest {
     }
 
     @Test
+    void readsAHash() throws Exception {
+        Skb skb = TraceParser.parsePacket("head=0+1 hash=4294967295/ipv6-tcp");
+        assertThat(skb.hasHash()).isTrue();
+        assertThat(skb.hashValue()).isEqualTo(-1);
+        assertThat(skb.hashType()).isEqualTo(io.github.netbackrx.core.HashType.IPV6_TCP);
+        assertThat(TraceWriter.toLine(skb)).isEqualTo("head=0+1 hash=4294967295/ipv6-tcp");
+        assertThat(skb).hasToString("head=0+1 hash=4294967295/ipv6-tcp");
+        assertThat(TraceParser.parsePacket("head=0+1 hash=0/ipv4").hashValue()).isZero();
+    }
+
+    @Test
     void acceptsEighteenFragments() throws Exception {
         String line = "head=0+0" + " frag=0+1".repeat(18);
         assertThat(TraceParser.parsePacket(line).fragCount()).isEqualTo(18);
@@ -112,6 +123,13 @@ class TraceParserTest {
             head=0+1 gso=1 gso=2         | gso= may appear at most once, found a second 'gso=2'
             head=0+1 csum=none csum=none | csum= may appear at most once, found a second 'csum=none'
             head=0+1 foo=1               | unknown token 'foo=1' (expected head=, frag=, gso=, csum= or hash=)
+            head=0+1 hash=1/ipv4 hash=2/ipv4 | hash= may appear at most once, found a second 'hash=2/ipv4'
+            head=0+1 hash=5              | hash=5: expected hash=VALUE/TYPE
+            head=0+1 hash=/ipv4          | hash=/ipv4: VALUE '' is not a decimal number 0..4294967295
+            head=0+1 hash=-1/ipv4        | hash=-1/ipv4: VALUE '-1' is not a decimal number 0..4294967295
+            head=0+1 hash=12345678901/ipv4 | hash=12345678901/ipv4: VALUE '12345678901' is not a decimal number 0..4294967295
+            head=0+1 hash=4294967296/ipv4 | hash=4294967296/ipv4: VALUE 4294967296 is too large (at most 4294967295)
+            head=0+1 hash=1/udp          | hash=1/udp: TYPE must be ipv4, ipv4-tcp, ipv6 or ipv6-tcp
             head=0+1 frag                | unknown token 'frag' (expected head=, frag=, gso=, csum= or hash=)
             hello                        | unknown token 'hello' (expected head=, frag=, gso=, csum= or hash=)
             HEAD=0+1                     | unknown token 'HEAD=0+1' (expected head=, frag=, gso=, csum= or hash=)
