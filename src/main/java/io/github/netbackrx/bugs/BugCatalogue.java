@@ -45,6 +45,8 @@ public final class BugCatalogue {
     public static final String ERROR_CHARGED_TO_OWN_PACKET = "error-charged-to-own-packet";
     /** Engine-level invariant: a head packet that cannot be placed counts as stalled. */
     public static final String STALL_DETECTED = "stall-detected";
+    /** Engine-level invariant: a queue whose packets fit the posted ring does not stop for good. */
+    public static final String NO_PERMANENT_STALL = "no-permanent-stall";
     /** Engine-level invariant: the slots required before sending fit what the frontend posts. */
     public static final String REQUIRED_SLOTS_POSTABLE = "required-slots-postable";
 
@@ -53,6 +55,7 @@ public final class BugCatalogue {
             headUndercount30(),
             headUndercount36(),
             copyArray2x256(),
+            overEstimateStall(),
             fragOffsetUndercount(),
             metaVersusSlotCheck(),
             cappedEstimate(),
@@ -264,6 +267,51 @@ public final class BugCatalogue {
                 + sim.statistics().delivered() + " of " + packets
                 + " delivered)";
         return new BugResult(g, ops > arraySize && v.copyArrayOverflows() > 0, COPY_OPS_WITHIN_ARRAY, details);
+    }
+
+    // ---- 4. stall from an over-estimate -------------------------------------------------------------
+
+    private static BugCase overEstimateStall() {
+        Skb skb = Skb.builder().head(4000, 200).build();
+        int packets = 400;
+        Generation buggy = gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_0, EngineProfile.LINUX_2010);
+        Generation fixed =
+                gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, EngineProfile.LINUX_3_14);
+        return new BugCase(
+                "over-estimate-stall",
+                "rx_req_cons_peek advances by the estimate, req_cons by the slots used: an over-count drifts"
+                        + " the peek a ring ahead and the queue stays stopped for good",
+                "[recall] \"xen-netback: improve guest-receive-side flow control\", P. Durrant, Dec 2013 (removes"
+                        + " the second counting routine, checks ring space at processing time); estimator S30",
+                packets + " packets " + skb + " (a 200-byte head across a page end: 3.0 counts"
+                        + " ceil((4000 + 200) / 4096) = 2, the walk uses 1)",
+                NO_PERMANENT_STALL,
+                buggy,
+                fixed,
+                () -> stallRun(skb, packets, EngineProfile.LINUX_2010, SlotEstimator.LINUX_3_0, buggy),
+                () -> stallRun(skb, packets, EngineProfile.LINUX_3_14, SlotEstimator.WORST_CASE_3_14, fixed));
+    }
+
+    private static BugResult stallRun(Skb skb, int packets, EngineProfile profile, SlotEstimator e, Generation g) {
+        GuestRxSimulation sim = GuestRxSimulation.builder()
+                .profile(profile)
+                .policy(PackingPolicy.COALESCE_COMPOUND)
+                .estimator(e)
+                .keepReceived(false)
+                .build();
+        for (int i = 0; i < packets; i++) {
+            sim.send(skb, new byte[skb.length()]);
+        }
+        sim.drain();
+        long stuck = sim.statistics().inFlight();
+        boolean stalled = stuck > 0 && sim.vif().queueStopped();
+        return new BugResult(
+                g,
+                stalled,
+                NO_PERMANENT_STALL,
+                sim.statistics().delivered() + " of " + packets + " delivered; " + stuck + " waiting"
+                        + (stalled ? " behind a queue that never wakes" : "") + "; the guest has "
+                        + sim.netfront().outstandingRequests() + " requests posted");
     }
 
     // ---- 5. page-offset fragment under-count before the 3.14 fix ----------------------------------

@@ -43,6 +43,7 @@ class BugCatalogueTest {
                         "head-undercount-3.0",
                         "head-undercount-3.6",
                         "copy-array-2x256",
+                        "over-estimate-stall",
                         "frag-offset-undercount",
                         "meta-vs-slot-check",
                         "capped-estimate",
