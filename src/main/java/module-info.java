@@ -15,6 +15,7 @@ module io.github.netbackrx {
     exports io.github.netbackrx.netfront;
     exports io.github.netbackrx.sim;
     exports io.github.netbackrx.trace;
+    exports io.github.netbackrx.bugs;
 
     // picocli reads the command classes reflectively when the command line runs on the module path
     opens io.github.netbackrx.cli to

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             SimulateCommand.class,
             CompareCommand.class,
             LayoutCommand.class,
+            BugsCommand.class,
             WorkloadsCommand.class,
             BenchCommand.class,
             DemoCommand.class,

@@ -2,6 +2,7 @@ package io.github.netbackrx.cli;
 
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.sim.SimulationStatistics;
 import io.github.netbackrx.trace.LineError;
 import io.github.netbackrx.trace.ParsedTrace;
@@ -16,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +41,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Sends packets (from TRACE, each given random bytes from the seed, or a built-in seeded mix of"
                     + " MTU frames, small ACKs, 64 KiB GSO packets, small-fragment packets and packets with"
-                    + " foreign fragments) through the 2010 netback engine, GNTTABOP_copy and a Linux netfront,"
+                    + " foreign fragments) through a netback engine (--profile), GNTTABOP_copy and a Linux netfront,"
                     + " and prints what was delivered and verified, dropped and errored, with ring slots, copy"
                     + " ops, hypercalls and notifications per packet."
         },
@@ -58,12 +61,21 @@ final class SimulateCommand implements Callable<Integer> {
     private Main main;
 
     @Option(
+            names = "--profile",
+            paramLabel = "PROFILE",
+            defaultValue = "2010",
+            converter = ProfileConverter.class,
+            completionCandidates = ProfileNames.class,
+            description = "netback engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    private EngineProfile profile;
+
+    @Option(
             names = "--policy",
             paramLabel = "POLICY",
-            defaultValue = "coalesce",
             converter = PolicyOption.Converter.class,
             completionCandidates = PolicyOption.Names.class,
-            description = "packing policy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+            description = "packing policy: ${COMPLETION-CANDIDATES} (default: the engine's own: coalesce for 2010,"
+                    + " coalesce-compound for 3.14, full-page for rx.c, freebsd for freebsd)")
     private PackingPolicy policy;
 
     @Option(
@@ -123,8 +135,32 @@ final class SimulateCommand implements Callable<Integer> {
             source = "trace " + file;
         }
         int count = packets != null ? packets : trace != null ? trace.size() : 10_000;
-        SimulationStatistics st = Simulator.run(policy, count, seed, trace, source, out);
+        SimulationStatistics st = Simulator.run(profile, policy, count, seed, trace, source, out);
         return st.mismatched() == 0 ? ExitStatus.OK : ExitStatus.FINDING;
+    }
+
+    /** Converts a label with {@link EngineProfile#fromLabel(String)}; an unknown name is a usage error. */
+    static final class ProfileConverter implements CommandLine.ITypeConverter<EngineProfile> {
+        @Override
+        public EngineProfile convert(String value) {
+            try {
+                return EngineProfile.fromLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The profiles' labels, for the help text. */
+    static final class ProfileNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            List<String> names = new ArrayList<>();
+            for (EngineProfile p : EngineProfile.values()) {
+                names.add(p.label());
+            }
+            return names.iterator();
+        }
     }
 
     private Reader open() throws IOException {

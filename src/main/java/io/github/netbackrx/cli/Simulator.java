@@ -4,6 +4,7 @@ import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.VifStatistics;
 import io.github.netbackrx.sim.GuestRxSimulation;
 import io.github.netbackrx.sim.SimulationStatistics;
@@ -64,9 +65,28 @@ final class Simulator {
      */
     static SimulationStatistics run(
             PackingPolicy policy, int count, long seed, List<Skb> trace, String source, PrintWriter out) {
+        return run(EngineProfile.LINUX_2010, policy, count, seed, trace, source, out);
+    }
+
+    /**
+     * As {@link #run(PackingPolicy, int, long, List, String, PrintWriter)} with an engine profile;
+     * {@code policy} null means the profile's own.
+     */
+    static SimulationStatistics run(
+            EngineProfile profile,
+            PackingPolicy policy,
+            int count,
+            long seed,
+            List<Skb> trace,
+            String source,
+            PrintWriter out) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        GuestRxSimulation sim =
-                GuestRxSimulation.builder().policy(policy).keepReceived(false).build();
+        GuestRxSimulation.Builder b =
+                GuestRxSimulation.builder().profile(profile).keepReceived(false);
+        if (policy != null) {
+            b.policy(policy);
+        }
+        GuestRxSimulation sim = b.build();
         for (int i = 0; i < count; i++) {
             Skb skb = trace == null ? builtInPacket(rnd) : trace.get(i % trace.size());
             byte[] data = new byte[skb.length()];
@@ -78,16 +98,22 @@ final class Simulator {
         }
         sim.drain();
         SimulationStatistics st = sim.statistics();
-        print(policy, count, seed, source, st, out);
+        print(profile, sim.vif().policy(), count, seed, source, st, out);
         return st;
     }
 
     private static void print(
-            PackingPolicy policy, int count, long seed, String source, SimulationStatistics st, PrintWriter out) {
+            EngineProfile profile,
+            PackingPolicy policy,
+            int count,
+            long seed,
+            String source,
+            SimulationStatistics st,
+            PrintWriter out) {
         VifStatistics v = st.vif();
         double n = Math.max(1, st.sent());
-        out.print("netback-rx simulate: " + count + " packets from " + source + ", policy " + policy.label() + ", seed "
-                + seed + "\n\n");
+        out.print("netback-rx simulate: " + count + " packets from " + source + ", engine " + profile.label()
+                + ", policy " + policy.label() + ", seed " + seed + "\n\n");
         line(out, "delivered", st.delivered() + " packets, " + st.deliveredBytes() + " bytes");
         line(
                 out,

@@ -17,5 +17,16 @@ public enum DropReason {
     /** The packet has a foreign fragment but the vif has no peer domain to take it from. */
     NO_PEER,
     /** The packet alone needs more copy ops than the copy-op array holds. */
-    COPY_ARRAY_TOO_SMALL
+    COPY_ARRAY_TOO_SMALL,
+    /**
+     * {@code rx.c}: the internal queue already held {@code rx_queue_max} bytes ({@code
+     * xenvif_rx_queue_tail} refuses the packet and stops the queue; XSA-392).
+     */
+    QUEUE_FULL,
+    /**
+     * The packet's plan uses more ring slots than the estimate the profile checked, where the driver
+     * would hit {@code BUG_ON(ring_slots_used > max_slots_needed)} (3.14) or overrun the posted
+     * requests; the model drops it instead.
+     */
+    ESTIMATE_EXCEEDED
 }

@@ -10,6 +10,7 @@ import io.github.netbackrx.core.RingProtocolException;
 import io.github.netbackrx.core.RxPacker;
 import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.core.SlotEstimator;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.GntStatus;
@@ -91,6 +92,16 @@ import org.slf4j.LoggerFactory;
  *   <li>One event-channel send if any push asked for a notification.
  * </ol>
  *
+ * <h2>Engine profiles</h2>
+ *
+ * The above is {@link EngineProfile#LINUX_2010}, the default. {@link Builder#profile} selects
+ * another generation's admission, batching and error handling ({@link EngineProfile#LINUX_3_14},
+ * {@link EngineProfile#RX_C}, {@link EngineProfile#FREEBSD}); the vif then delegates {@code
+ * startXmit}, {@code rxAction} and {@code frontendEvent} to that profile's strategy after its own
+ * checks (disabled, stopped, {@code req_prod} sane). Areas that cross pages are placed in several
+ * frames; the {@code netbk_copy_skb} re-layout applies only under {@code coalesce} and {@code
+ * per-frag}.
+ *
  * <p>Not thread-safe; no threads, no clock. Logging only for rare events (disable, copy-array
  * overflow, estimate overrun, unsupported packets), never per op.
  */
@@ -104,24 +115,39 @@ public final class Vif {
     /** The 2010 copy-op array: {@code grant_copy_op[2 * NET_RX_RING_SIZE]} = 512 ops. */
     public static final int COPY_OP_ARRAY_2010 = 2 * RxRing.SIZE;
 
-    private static final Logger LOG = LoggerFactory.getLogger(Vif.class);
+    /** {@code MAX_GRANT_COPY_OPS} of Linux 3.14: {@code MAX_SKB_FRAGS * XEN_NETIF_RX_RING_SIZE} = 4352. */
+    public static final int MAX_GRANT_COPY_OPS_3_14 = 17 * RxRing.SIZE;
 
-    private final Domain backend;
-    private final int frontendDomid;
-    private final Domain peer;
-    private final RxRing.BackRing back;
-    private final RxRing ring;
-    private final EventChannel.Endpoint port;
-    private final GrantCopyEngine engine;
-    private final RxPacker packer;
-    private final int maxSkbFrags;
+    /** {@code COPY_BATCH_SIZE} of {@code rx.c}: copy ops gathered before a flush (64). */
+    public static final int COPY_BATCH_SIZE = 64;
+
+    /** {@code RX_BATCH_SIZE} of {@code rx.c}: packets per {@code xenvif_rx_action} (64). */
+    public static final int RX_BATCH_SIZE = 64;
+
+    /** {@code XENVIF_RX_QUEUE_BYTES}: the default {@code rx_queue_max}, 128 pages = 512 KiB. */
+    public static final int RX_QUEUE_MAX_DEFAULT = 128 * Netif.PAGE_SIZE;
+
+    /** {@code XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ} (1), written in a hash extra. */
+    static final int HASH_ALGORITHM_TOEPLITZ = 1;
+
+    static final Logger LOG = LoggerFactory.getLogger(Vif.class);
+
+    final Domain backend;
+    final int frontendDomid;
+    final Domain peer;
+    final RxRing.BackRing back;
+    final RxRing ring;
+    final EventChannel.Endpoint port;
+    final GrantCopyEngine engine;
+    final RxPacker packer;
+    final int maxSkbFrags;
     private final int maxRequiredRxSlots;
-    private final int copyOpArraySize;
-    private final VifListener listener;
+    final int copyOpArraySize;
+    final VifListener listener;
 
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private final PlanBuffer plan = new PlanBuffer();
-    private final GrantCopyBatch batch;
+    final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    final PlanBuffer plan = new PlanBuffer();
+    final GrantCopyBatch batch;
 
     // per batch (reused)
     private final Queued[] batchPackets = new Queued[RxRing.SIZE + 1];
@@ -142,23 +168,26 @@ public final class Vif {
     private int lastPackets;
 
     private int reqConsPeek;
-    private boolean stopped;
+    boolean stopped;
     private RingProtocolException disabledBy;
+    private final EngineProfile profile;
+    private final ProfileEngine profileEngine;
+    final int rxQueueMax;
 
-    private long packetsSent;
-    private long bytesSent;
-    private long packetsErrored;
-    private long packetsDropped;
-    private long slotsUsed;
-    private long copyOps;
-    private long failedCopyOps;
-    private long hypercalls;
-    private long batches;
-    private long notifications;
-    private long queueStops;
-    private long queueWakes;
-    private long copyArrayOverflows;
-    private long estimateOverruns;
+    long packetsSent;
+    long bytesSent;
+    long packetsErrored;
+    long packetsDropped;
+    long slotsUsed;
+    long copyOps;
+    long failedCopyOps;
+    long hypercalls;
+    long batches;
+    long notifications;
+    long queueStops;
+    long queueWakes;
+    long copyArrayOverflows;
+    long estimateOverruns;
 
     private Vif(Builder b) {
         this.backend = b.backend;
@@ -168,14 +197,25 @@ public final class Vif {
         this.ring = b.ring.ring();
         this.port = b.port;
         this.engine = b.hypervisor.grantCopyEngine(b.backend);
-        this.packer = RxPacker.of(b.policy);
-        this.maxSkbFrags = b.maxSkbFrags;
-        this.maxRequiredRxSlots = maxRequiredRxSlots(b.mtu, b.scatterGather, b.maxSkbFrags);
-        this.copyOpArraySize = b.copyOpArraySize;
+        this.profile = b.profile;
+        PackingPolicy policy = b.policy == null ? b.profile.defaultPolicy() : b.policy;
+        this.packer = RxPacker.builder(policy)
+                .estimator(b.estimator == null ? b.profile.defaultEstimator(policy) : b.estimator)
+                .build();
+        this.maxSkbFrags = b.maxSkbFrags == 0 ? b.profile.defaultMaxSkbFrags() : b.maxSkbFrags;
+        this.maxRequiredRxSlots = maxRequiredRxSlots(b.mtu, b.scatterGather, maxSkbFrags);
+        this.copyOpArraySize = b.copyOpArraySize == 0 ? b.profile.defaultCopyOpArraySize() : b.copyOpArraySize;
         this.listener = b.listener;
-        this.batch = new GrantCopyBatch(b.copyOpArraySize);
-        this.opPacket = new int[b.copyOpArraySize];
+        this.batch = new GrantCopyBatch(copyOpArraySize);
+        this.opPacket = new int[copyOpArraySize];
         this.reqConsPeek = b.ring.reqCons();
+        this.rxQueueMax = b.rxQueueMax;
+        this.profileEngine = switch (b.profile) {
+            case LINUX_2010 -> null;
+            case LINUX_3_14 -> new Linux314Engine(this);
+            case RX_C -> new RxCEngine(this);
+            case FREEBSD -> new FreeBsdEngine(this);
+        };
     }
 
     /**
@@ -238,13 +278,16 @@ public final class Vif {
         if (!checkReqProd()) {
             return drop(tag, DropReason.DISABLED);
         }
+        if (profileEngine != null) {
+            return profileEngine.startXmit(skb, data, tag);
+        }
         if (queueFull()) {
             return drop(tag, DropReason.RING_FULL);
         }
         Skb s = skb;
         int estimate;
         try {
-            if (headCrossesPage(skb)) {
+            if (headCrossesPage(skb) && (policy() == PackingPolicy.COALESCE || policy() == PackingPolicy.PER_FRAG)) {
                 s = copySkb(skb);
             }
             estimate = packer.estimateSlots(s);
@@ -273,6 +316,10 @@ public final class Vif {
      */
     public void frontendEvent() {
         if (disabledBy == null && checkReqProd()) {
+            if (profileEngine != null) {
+                profileEngine.frontendEvent();
+                return;
+            }
             maybeWake();
         }
     }
@@ -287,6 +334,9 @@ public final class Vif {
     public int rxAction() {
         if (disabledBy != null || queue.isEmpty() || !checkReqProd()) {
             return 0;
+        }
+        if (profileEngine != null) {
+            return profileEngine.rxAction();
         }
         int reqProd = ring.reqProd();
         batch.clear();
@@ -396,33 +446,7 @@ public final class Vif {
             }
         }
         for (int i = 0, n = plan.opCount(); i < n; i++) {
-            int area = plan.opSource(i) + 1;
-            int srcOffset = plan.opSourceOffset(i);
-            int destGref = slotGref[slotBase + plan.opSlot(i)];
-            int op;
-            if (p.grefs[area] >= 0) {
-                op = batch.add(
-                        true,
-                        p.grefs[area],
-                        peer.domid(),
-                        srcOffset,
-                        true,
-                        Integer.toUnsignedLong(destGref),
-                        frontendDomid,
-                        plan.opDestOffset(i),
-                        plan.opLength(i));
-            } else {
-                op = batch.add(
-                        false,
-                        p.frames[area],
-                        Hypervisor.DOMID_SELF,
-                        srcOffset,
-                        true,
-                        Integer.toUnsignedLong(destGref),
-                        frontendDomid,
-                        plan.opDestOffset(i),
-                        plan.opLength(i));
-            }
+            int op = addOp(batch, p, plan, i, slotGref[slotBase + plan.opSlot(i)]);
             opPacket[op] = j;
         }
         batchPackets[j] = p;
@@ -502,6 +526,30 @@ public final class Vif {
         return packer.policy();
     }
 
+    /** @return the engine profile */
+    public EngineProfile profile() {
+        return profile;
+    }
+
+    /** @return the estimate the engine reserves or checks per packet */
+    public SlotEstimator estimator() {
+        return packer.estimator();
+    }
+
+    /**
+     * The profile's internal queue length in bytes ({@code rx_queue_len} of {@code rx.c}; the sum of
+     * queued packet lengths for the others).
+     *
+     * @return bytes queued
+     */
+    public long queuedBytes() {
+        long n = 0;
+        for (Queued q : queue) {
+            n += q.skb.length();
+        }
+        return n;
+    }
+
     /** @return the error that disabled the vif, if it is disabled */
     public Optional<RingProtocolException> disabledBy() {
         return Optional.ofNullable(disabledBy);
@@ -561,7 +609,7 @@ public final class Vif {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private boolean checkReqProd() {
+    boolean checkReqProd() {
         try {
             back.checkedReqProd();
             return true;
@@ -585,6 +633,66 @@ public final class Vif {
         }
     }
 
+    /**
+     * {@code xenvif_rx_ring_slots_available}: whether {@code needed} requests are posted beyond
+     * {@code req_cons}; if not, {@code req_event} is re-armed to {@code req_prod + 1} (so the front
+     * end's next posting notifies) and {@code req_prod} is read again, in case it moved meanwhile.
+     */
+    boolean ringSlotsAvailable(int needed) {
+        while (true) {
+            int prod = ring.reqProd();
+            if (Integer.compareUnsigned(prod - back.reqCons(), needed) >= 0) {
+                return true;
+            }
+            ring.setReqEvent(prod + 1);
+            if (ring.reqProd() == prod) {
+                return false;
+            }
+        }
+    }
+
+    void stopQueue() {
+        if (!stopped) {
+            stopped = true;
+            queueStops++;
+        }
+    }
+
+    void wakeQueue() {
+        if (stopped && disabledBy == null) {
+            stopped = false;
+            queueWakes++;
+        }
+    }
+
+    /** The policy's estimate under the profile's estimator, or {@code -1} after dropping the packet as unsupported. */
+    int estimateOrDrop(Skb skb, long tag) {
+        try {
+            int e = packer.estimateSlots(skb);
+            if (peer == null && hasForeign(skb)) {
+                drop(tag, DropReason.NO_PEER);
+                return -1;
+            }
+            return e;
+        } catch (PolicyViolationException | InvalidPacketException e) {
+            LOG.debug("vif to domain {}: packet {} dropped: {}", frontendDomid, tag, e.getMessage());
+            drop(tag, DropReason.UNSUPPORTED);
+            return -1;
+        }
+    }
+
+    /** Counts a packet whose responses were written, frees its frames and tells the listener. */
+    void completed(Queued p, boolean error, int slots) {
+        if (error) {
+            packetsErrored++;
+        } else {
+            packetsSent++;
+            bytesSent += p.skb.length();
+        }
+        release(p);
+        listener.responded(p.tag, error, slots);
+    }
+
     private void maybeWake() {
         if (stopped && disabledBy == null && !queueFull()) {
             stopped = false;
@@ -592,7 +700,7 @@ public final class Vif {
         }
     }
 
-    private boolean drop(long tag, DropReason reason) {
+    boolean drop(long tag, DropReason reason) {
         packetsDropped++;
         listener.dropped(tag, reason);
         return false;
@@ -616,7 +724,7 @@ public final class Vif {
         return b.checksum(skb.checksum()).build();
     }
 
-    private static boolean hasForeign(Skb skb) {
+    static boolean hasForeign(Skb skb) {
         for (int k = 0; k < skb.fragCount(); k++) {
             if (skb.fragForeign(k)) {
                 return true;
@@ -625,47 +733,123 @@ public final class Vif {
         return false;
     }
 
-    private Queued place(Skb skb, byte[] data, long tag, int estimate) {
+    /**
+     * Places a packet's bytes into frames: each area gets the {@code ceil((offset + length) / 4096)}
+     * frames its (possibly compound) page spans, so an area crossing pages lies in several frames.
+     */
+    Queued place(Skb skb, byte[] data, long tag, int estimate) {
         int areas = skb.fragCount() + 1;
-        long[] frames = new long[areas];
-        int[] grefs = new int[areas];
+        long[][] frames = new long[areas][];
+        int[][] grefs = new int[areas][];
         int pos = 0;
         for (int a = 0; a < areas; a++) {
             int offset = a == 0 ? skb.headOffset() : skb.fragOffset(a - 1);
             int length = a == 0 ? skb.headLength() : skb.fragLength(a - 1);
             boolean foreign = a > 0 && skb.fragForeign(a - 1);
             Domain owner = foreign ? peer : backend;
-            long frame = owner.allocateFrame();
-            if (length > 0) {
-                owner.write(frame, offset, data, pos, length);
+            int n = Math.max(1, (offset + length + Netif.PAGE_SIZE - 1) / Netif.PAGE_SIZE);
+            frames[a] = new long[n];
+            grefs[a] = new int[n];
+            for (int f = 0; f < n; f++) {
+                long frame = owner.allocateFrame();
+                int lo = Math.max(offset, f * Netif.PAGE_SIZE);
+                int hi = Math.min(offset + length, (f + 1) * Netif.PAGE_SIZE);
+                if (hi > lo) {
+                    owner.write(frame, lo - f * Netif.PAGE_SIZE, data, pos + lo - offset, hi - lo);
+                }
+                frames[a][f] = frame;
+                grefs[a][f] = foreign ? peer.grantTable().grantAccess(backend.domid(), frame, true) : -1;
             }
             pos += length;
-            frames[a] = frame;
-            grefs[a] = foreign ? peer.grantTable().grantAccess(backend.domid(), frame, true) : -1;
         }
         return new Queued(skb, tag, frames, grefs, estimate);
     }
 
-    private void release(Queued p) {
+    void release(Queued p) {
         for (int a = 0; a < p.frames.length; a++) {
-            if (p.grefs[a] >= 0) {
-                peer.grantTable().endAccess(p.grefs[a]);
-                peer.freeFrame(p.frames[a]);
-            } else {
-                backend.freeFrame(p.frames[a]);
+            for (int f = 0; f < p.frames[a].length; f++) {
+                if (p.grefs[a][f] >= 0) {
+                    peer.grantTable().endAccess(p.grefs[a][f]);
+                    peer.freeFrame(p.frames[a][f]);
+                } else {
+                    backend.freeFrame(p.frames[a][f]);
+                }
             }
         }
     }
 
+    /**
+     * Adds op {@code i} of {@code pl} (a plan of {@code p}) to {@code b}, writing into the guest
+     * buffer {@code destGref}: the source is the frame of the area holding the op's first byte
+     * (by grant reference for a foreign fragment, by gmfn otherwise).
+     *
+     * @return the op's index in {@code b}
+     */
+    int addOp(GrantCopyBatch b, Queued p, PlanBuffer pl, int i, int destGref) {
+        int area = pl.opSource(i) + 1;
+        int srcOffset = pl.opSourceOffset(i);
+        int f = srcOffset / Netif.PAGE_SIZE;
+        int offset = srcOffset % Netif.PAGE_SIZE;
+        if (p.grefs[area][f] >= 0) {
+            return b.add(
+                    true,
+                    p.grefs[area][f],
+                    peer.domid(),
+                    offset,
+                    true,
+                    Integer.toUnsignedLong(destGref),
+                    frontendDomid,
+                    pl.opDestOffset(i),
+                    pl.opLength(i));
+        }
+        return b.add(
+                false,
+                p.frames[area][f],
+                Hypervisor.DOMID_SELF,
+                offset,
+                true,
+                Integer.toUnsignedLong(destGref),
+                frontendDomid,
+                pl.opDestOffset(i),
+                pl.opLength(i));
+    }
+
+    /**
+     * Writes slot {@code s} of {@code pl} at ring index {@code index}: an extra (GSO or hash) or a
+     * data response with the request's {@code id}.
+     */
+    void writeSlot(int index, PlanBuffer pl, int s, int id, boolean error) {
+        if (pl.slotIsExtra(s)) {
+            if (pl.slotExtraType(s) == Netif.EXTRA_TYPE_HASH) {
+                ring.writeHashExtra(
+                        index,
+                        pl.slotFlags(s),
+                        pl.slotHashType(s).wireValue(),
+                        HASH_ALGORITHM_TOEPLITZ,
+                        pl.slotHashValue(s));
+            } else {
+                GsoType t = pl.slotGsoType(s);
+                ring.writeGsoExtra(
+                        index, pl.slotFlags(s), pl.slotGsoSize(s), t == null ? Netif.GSO_TYPE_NONE : t.wireValue());
+            }
+        } else {
+            ring.writeResponse(
+                    index, id, pl.slotOffset(s), pl.slotFlags(s), error ? Netif.RSP_ERROR : pl.slotStatus(s));
+        }
+    }
+
     /** A queued packet: its layout, tag, the frames holding its areas and their peer grants. */
-    private static final class Queued {
+    static final class Queued {
         final Skb skb;
         final long tag;
-        final long[] frames;
-        final int[] grefs;
+        final long[][] frames;
+        final int[][] grefs;
         final int estimate;
+        boolean error;
+        boolean[] extra;
+        int slotCount;
 
-        Queued(Skb skb, long tag, long[] frames, int[] grefs, int estimate) {
+        Queued(Skb skb, long tag, long[][] frames, int[][] grefs, int estimate) {
             this.skb = skb;
             this.tag = tag;
             this.frames = frames;
@@ -682,11 +866,14 @@ public final class Vif {
         private final RxRing.BackRing ring;
         private final EventChannel.Endpoint port;
         private Domain peer;
-        private PackingPolicy policy = PackingPolicy.COALESCE;
+        private EngineProfile profile = EngineProfile.LINUX_2010;
+        private PackingPolicy policy;
+        private SlotEstimator estimator;
         private int mtu = 1500;
         private boolean scatterGather = true;
-        private int maxSkbFrags = Netif.MAX_SKB_FRAGS_2010;
-        private int copyOpArraySize = COPY_OP_ARRAY_2010;
+        private int maxSkbFrags;
+        private int copyOpArraySize;
+        private int rxQueueMax = RX_QUEUE_MAX_DEFAULT;
         private VifListener listener = VifListener.NONE;
 
         private Builder(
@@ -712,7 +899,41 @@ public final class Vif {
         }
 
         /**
-         * @param p the packing policy (default {@link PackingPolicy#COALESCE})
+         * @param p the engine profile (default {@link EngineProfile#LINUX_2010}): how packets are
+         *     admitted, batched, copied and answered
+         * @return this
+         */
+        public Builder profile(EngineProfile p) {
+            this.profile = Objects.requireNonNull(p, "profile");
+            return this;
+        }
+
+        /**
+         * @param e the estimate the profile reserves or checks (default {@link
+         *     EngineProfile#defaultEstimator(PackingPolicy)})
+         * @return this
+         */
+        public Builder estimator(SlotEstimator e) {
+            this.estimator = Objects.requireNonNull(e, "estimator");
+            return this;
+        }
+
+        /**
+         * @param bytes {@code rx_queue_max} of the {@code rx.c} profile: the internal queue's byte
+         *     bound (default {@link #RX_QUEUE_MAX_DEFAULT}), at least 1
+         * @return this
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder rxQueueMax(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("rxQueueMax: " + bytes + " bytes, must be at least 1");
+            }
+            this.rxQueueMax = bytes;
+            return this;
+        }
+
+        /**
+         * @param p the packing policy (default the profile's, {@link EngineProfile#defaultPolicy()})
          * @return this
          */
         public Builder policy(PackingPolicy p) {
@@ -744,7 +965,7 @@ public final class Vif {
         }
 
         /**
-         * @param n {@code MAX_SKB_FRAGS} (default 18, the 2010 kernels), 1 .. 64
+         * @param n {@code MAX_SKB_FRAGS} (default the profile's: 18 for the 2010 kernels, 17 later), 1 .. 64
          * @return this
          * @throws IllegalArgumentException if out of range
          */
@@ -757,7 +978,9 @@ public final class Vif {
         }
 
         /**
-         * @param n ops the copy-op array holds (default {@link #COPY_OP_ARRAY_2010}), 1 .. 65536
+         * @param n ops the copy-op array holds (default the profile's, {@link
+         *     EngineProfile#defaultCopyOpArraySize()}: {@link #COPY_OP_ARRAY_2010} for the 2010 engine),
+         *     1 .. 65536
          * @return this
          * @throws IllegalArgumentException if out of range
          */

@@ -4,7 +4,9 @@ import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.core.SlotEstimator;
 import io.github.netbackrx.netback.DropReason;
+import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.Vif;
 import io.github.netbackrx.netback.VifListener;
 import io.github.netbackrx.netfront.Netfront;
@@ -79,13 +81,24 @@ public final class GuestRxSimulation {
         RxRing ring = RxRing.startingAt(b.ringStartIndex);
         back = ring.attachBack(b.ringStartIndex);
         channel = hypervisor.bindInterdomain(backend, guest);
-        vif = Vif.builder(hypervisor, backend, GUEST_DOMID, back, channel.first())
+        Vif.Builder vb = Vif.builder(hypervisor, backend, GUEST_DOMID, back, channel.first())
                 .peer(peer)
-                .policy(b.policy)
+                .profile(b.profile)
                 .mtu(b.mtu)
-                .maxSkbFrags(b.maxSkbFrags)
-                .copyOpArraySize(b.copyOpArraySize)
-                .listener(new VifListener() {
+                .rxQueueMax(b.rxQueueMax);
+        if (b.policy != null) {
+            vb.policy(b.policy);
+        }
+        if (b.estimator != null) {
+            vb.estimator(b.estimator);
+        }
+        if (b.maxSkbFrags != 0) {
+            vb.maxSkbFrags(b.maxSkbFrags);
+        }
+        if (b.copyOpArraySize != 0) {
+            vb.copyOpArraySize(b.copyOpArraySize);
+        }
+        vif = vb.listener(new VifListener() {
                     @Override
                     public void responded(long tag, boolean error, int slots) {
                         Pending p = queued.remove(tag);
@@ -120,7 +133,7 @@ public final class GuestRxSimulation {
         netfront.refill();
     }
 
-    /** @return a builder with the defaults (coalesce, ring index 0, MTU 1500) */
+    /** @return a builder with the defaults (2010 profile with coalesce, ring index 0, MTU 1500) */
     public static Builder builder() {
         return new Builder();
     }
@@ -375,12 +388,15 @@ public final class GuestRxSimulation {
 
     /** Configures a {@link GuestRxSimulation}. */
     public static final class Builder {
-        private PackingPolicy policy = PackingPolicy.COALESCE;
+        private EngineProfile profile = EngineProfile.LINUX_2010;
+        private PackingPolicy policy;
+        private SlotEstimator estimator;
+        private int rxQueueMax = Vif.RX_QUEUE_MAX_DEFAULT;
         private int ringStartIndex;
         private int mtu = 1500;
         private int grantTableSize = Hypervisor.DEFAULT_NR_GRANT_ENTRIES;
-        private int maxSkbFrags = 18;
-        private int copyOpArraySize = Vif.COPY_OP_ARRAY_2010;
+        private int maxSkbFrags;
+        private int copyOpArraySize;
         private boolean replayable;
         private boolean keepReceived = true;
 
@@ -388,7 +404,10 @@ public final class GuestRxSimulation {
 
         private Builder copyOf() {
             Builder b = new Builder();
+            b.profile = profile;
             b.policy = policy;
+            b.estimator = estimator;
+            b.rxQueueMax = rxQueueMax;
             b.ringStartIndex = ringStartIndex;
             b.mtu = mtu;
             b.grantTableSize = grantTableSize;
@@ -400,7 +419,35 @@ public final class GuestRxSimulation {
         }
 
         /**
-         * @param p the packing policy (default coalesce)
+         * @param p the vif's engine profile (default {@link EngineProfile#LINUX_2010})
+         * @return this
+         */
+        public Builder profile(EngineProfile p) {
+            this.profile = Objects.requireNonNull(p, "profile");
+            return this;
+        }
+
+        /**
+         * @param e the estimate the engine reserves or checks (default the profile's)
+         * @return this
+         */
+        public Builder estimator(SlotEstimator e) {
+            this.estimator = Objects.requireNonNull(e, "estimator");
+            return this;
+        }
+
+        /**
+         * @param bytes {@code rx_queue_max} of the {@code rx.c} profile (default {@link
+         *     Vif#RX_QUEUE_MAX_DEFAULT})
+         * @return this
+         */
+        public Builder rxQueueMax(int bytes) {
+            this.rxQueueMax = bytes;
+            return this;
+        }
+
+        /**
+         * @param p the packing policy (default the profile's, {@link EngineProfile#defaultPolicy()})
          * @return this
          */
         public Builder policy(PackingPolicy p) {
@@ -436,7 +483,7 @@ public final class GuestRxSimulation {
         }
 
         /**
-         * @param n {@code MAX_SKB_FRAGS} (default 18)
+         * @param n {@code MAX_SKB_FRAGS} (default the profile's: 18 for 2010, 17 later)
          * @return this
          */
         public Builder maxSkbFrags(int n) {
@@ -445,7 +492,7 @@ public final class GuestRxSimulation {
         }
 
         /**
-         * @param n the vif's copy-op array size (default 512)
+         * @param n the vif's copy-op array size (default the profile's)
          * @return this
          */
         public Builder copyOpArraySize(int n) {

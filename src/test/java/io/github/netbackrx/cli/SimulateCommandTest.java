@@ -3,6 +3,8 @@ package io.github.netbackrx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SimulateCommandTest {
     @Test
@@ -10,7 +12,7 @@ class SimulateCommandTest {
         CliRun run = CliRun.of("simulate", "--packets", "800", "--seed", "3");
         assertThat(run.status()).isZero();
         assertThat(run.out())
-                .contains("800 packets from the built-in mix, policy coalesce, seed 3")
+                .contains("800 packets from the built-in mix, engine 2010, policy coalesce, seed 3")
                 .contains("delivered:      800 packets")
                 .contains("verified:       800 packets equal to what was sent, byte for byte; 0 differ")
                 .contains("all delivered bytes verified");
@@ -28,6 +30,29 @@ class SimulateCommandTest {
                 "-");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("10 packets from trace -").contains("delivered:      10 packets");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2010", "3.14", "rx.c", "freebsd"})
+    void everyProfileDeliversTheBuiltInMix(String profile) {
+        CliRun run = CliRun.of("simulate", "--profile", profile, "--packets", "400", "--seed", "5");
+        assertThat(run.status()).isZero();
+        assertThat(run.out())
+                .contains("400 packets from the built-in mix, engine " + profile + ", policy ")
+                .contains("0 differ")
+                .contains("all delivered bytes verified");
+    }
+
+    @Test
+    void profileChoosesItsOwnPolicyUnlessOneIsGiven() {
+        assertThat(CliRun.of("simulate", "--profile", "rx.c", "--packets", "20").out())
+                .contains("engine rx.c, policy full-page");
+        assertThat(CliRun.of("simulate", "--profile", "3.14", "--policy", "full-page", "--packets", "20")
+                        .out())
+                .contains("engine 3.14, policy full-page");
+        CliRun bad = CliRun.of("simulate", "--profile", "4.0");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown engine profile '4.0' (valid: 2010, 3.14, rx.c, freebsd)");
     }
 
     @Test
