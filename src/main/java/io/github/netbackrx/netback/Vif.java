@@ -1,6 +1,7 @@
 package io.github.netbackrx.netback;
 
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.InvalidPacketException;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
@@ -126,9 +127,6 @@ public final class Vif {
 
     /** {@code XENVIF_RX_QUEUE_BYTES}: the default {@code rx_queue_max}, 128 pages = 512 KiB. */
     public static final int RX_QUEUE_MAX_DEFAULT = 128 * Netif.PAGE_SIZE;
-
-    /** {@code XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ} (1), written in a hash extra. */
-    static final int HASH_ALGORITHM_TOEPLITZ = 1;
 
     static final Logger LOG = LoggerFactory.getLogger(Vif.class);
 
@@ -825,7 +823,7 @@ public final class Vif {
                         index,
                         pl.slotFlags(s),
                         pl.slotHashType(s).wireValue(),
-                        HASH_ALGORITHM_TOEPLITZ,
+                        HashType.ALGORITHM_TOEPLITZ,
                         pl.slotHashValue(s));
             } else {
                 GsoType t = pl.slotGsoType(s);
