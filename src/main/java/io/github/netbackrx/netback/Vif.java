@@ -945,10 +945,7 @@ public final class Vif {
          * @throws IllegalArgumentException if out of range
          */
         public Builder mtu(int m) {
-            if (m < 68 || m > 65535) {
-                throw new IllegalArgumentException("mtu: " + m + " outside 68..65535");
-            }
-            this.mtu = m;
+            this.mtu = inRange("mtu", m, 68, 65535);
             return this;
         }
 
@@ -968,10 +965,7 @@ public final class Vif {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxSkbFrags(int n) {
-            if (n < 1 || n > 64) {
-                throw new IllegalArgumentException("maxSkbFrags: " + n + " outside 1..64");
-            }
-            this.maxSkbFrags = n;
+            this.maxSkbFrags = inRange("maxSkbFrags", n, 1, 64);
             return this;
         }
 
@@ -983,10 +977,7 @@ public final class Vif {
          * @throws IllegalArgumentException if out of range
          */
         public Builder copyOpArraySize(int n) {
-            if (n < 1 || n > 65536) {
-                throw new IllegalArgumentException("copyOpArraySize: " + n + " outside 1..65536");
-            }
-            this.copyOpArraySize = n;
+            this.copyOpArraySize = inRange("copyOpArraySize", n, 1, 65536);
             return this;
         }
 
@@ -997,6 +988,13 @@ public final class Vif {
         public Builder listener(VifListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
+        }
+
+        private static int inRange(String setting, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(setting + ": " + value + " outside " + min + ".." + max);
+            }
+            return value;
         }
 
         /** @return the vif, its peek counter starting at the ring's current {@code req_cons} */
