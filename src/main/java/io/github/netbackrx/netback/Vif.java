@@ -282,19 +282,17 @@ public final class Vif {
         if (queueFull()) {
             return drop(tag, DropReason.RING_FULL);
         }
-        Skb s = skb;
-        int estimate;
+        Skb s;
         try {
-            if (headCrossesPage(skb) && (policy() == PackingPolicy.COALESCE || policy() == PackingPolicy.PER_FRAG)) {
-                s = copySkb(skb);
-            }
-            estimate = packer.estimateSlots(s);
-        } catch (PolicyViolationException | InvalidPacketException e) {
-            LOG.debug("vif to domain {}: packet {} dropped: {}", frontendDomid, tag, e.getMessage());
-            return drop(tag, DropReason.UNSUPPORTED);
+            s = headCrossesPage(skb) && (policy() == PackingPolicy.COALESCE || policy() == PackingPolicy.PER_FRAG)
+                    ? copySkb(skb)
+                    : skb;
+        } catch (InvalidPacketException e) {
+            return unsupported(tag, e);
         }
-        if (peer == null && hasForeign(s)) {
-            return drop(tag, DropReason.NO_PEER);
+        int estimate = estimateOrDrop(s, tag);
+        if (estimate < 0) {
+            return false;
         }
         queue.addLast(place(s, data, tag, estimate));
         reqConsPeek += estimate;
@@ -369,8 +367,7 @@ public final class Vif {
                             ops,
                             copyOpArraySize);
                     reqConsPeek -= p.estimate;
-                    release(p);
-                    drop(p.tag, DropReason.COPY_ARRAY_TOO_SMALL);
+                    discard(p, DropReason.COPY_ARRAY_TOO_SMALL);
                     continue;
                 }
                 copyArrayOverflows++;
@@ -397,15 +394,10 @@ public final class Vif {
             lastPackets = 0;
             return 0;
         }
-        int nOps = batch.size();
         Arrays.fill(packetError, 0, nPackets, false);
-        if (nOps > 0) {
-            engine.copy(batch);
-            hypercalls++;
-            copyOps += nOps;
-            for (int i = 0; i < nOps; i++) {
+        if (copyBatch() > 0) {
+            for (int i = 0, nOps = batch.size(); i < nOps; i++) {
                 if (batch.status(i) != GntStatus.OKAY) {
-                    failedCopyOps++;
                     packetError[opPacket[i]] = true;
                 }
             }
@@ -415,10 +407,7 @@ public final class Vif {
         for (int j = 0; j < nPackets; j++) {
             notify |= respond(j);
         }
-        if (notify) {
-            port.send();
-            notifications++;
-        }
+        notifyIf(notify);
         lastPackets = nPackets;
         return nPackets;
     }
@@ -473,14 +462,7 @@ public final class Vif {
         }
         back.setRspProdPvt(first + slots);
         boolean notify = back.pushResponsesAndCheckNotify();
-        if (error) {
-            packetsErrored++;
-        } else {
-            packetsSent++;
-            bytesSent += p.skb.length();
-        }
-        release(p);
-        listener.responded(p.tag, error, slots);
+        completed(p, error, slots);
         maybeWake();
         return notify;
     }
@@ -620,14 +602,9 @@ public final class Vif {
     private void disable(RingProtocolException e) {
         disabledBy = e;
         LOG.error("vif to domain {} disabled: {}", frontendDomid, e.getMessage());
-        if (!stopped) {
-            stopped = true;
-            queueStops++;
-        }
+        stopQueue();
         while (!queue.isEmpty()) {
-            Queued p = queue.pollFirst();
-            release(p);
-            drop(p.tag, DropReason.DISABLED);
+            discard(queue.pollFirst(), DropReason.DISABLED);
         }
     }
 
@@ -673,10 +650,25 @@ public final class Vif {
             }
             return e;
         } catch (PolicyViolationException | InvalidPacketException e) {
-            LOG.debug("vif to domain {}: packet {} dropped: {}", frontendDomid, tag, e.getMessage());
-            drop(tag, DropReason.UNSUPPORTED);
+            unsupported(tag, e);
             return -1;
         }
+    }
+
+    /** Drops a packet the policy refuses (where the driver would hit a {@code BUG()}); {@code false}. */
+    private boolean unsupported(long tag, RuntimeException e) {
+        LOG.debug("vif to domain {}: packet {} dropped: {}", frontendDomid, tag, e.getMessage());
+        return drop(tag, DropReason.UNSUPPORTED);
+    }
+
+    /** Admission without a ring check: the estimate (or a drop), then the packet placed at the queue's tail. */
+    boolean enqueue(Skb skb, byte[] data, long tag) {
+        int estimate = estimateOrDrop(skb, tag);
+        if (estimate < 0) {
+            return false;
+        }
+        queue.addLast(place(skb, data, tag, estimate));
+        return true;
     }
 
     /** Counts a packet whose responses were written, frees its frames and tells the listener. */
@@ -691,22 +683,76 @@ public final class Vif {
         listener.responded(p.tag, error, slots);
     }
 
+    /** The 2010 wake: a stopped queue runs again once {@code netbk_queue_full} no longer holds. */
     private void maybeWake() {
-        if (stopped && disabledBy == null && !queueFull()) {
-            stopped = false;
-            queueWakes++;
+        if (stopped && !queueFull()) {
+            wakeQueue();
         }
     }
 
+    /** Counts a packet that is not sent and tells the listener; always {@code false} (not queued). */
     boolean drop(long tag, DropReason reason) {
         packetsDropped++;
         listener.dropped(tag, reason);
         return false;
     }
 
+    /** Frees a queued packet's frames and drops it. */
+    void discard(Queued p, DropReason reason) {
+        release(p);
+        drop(p.tag, reason);
+    }
+
+    /**
+     * A plan that uses more ring slots than the packet's estimate ({@code check} names the bound
+     * the profile checked): counted ({@link VifStatistics#estimateOverruns()}), logged and dropped
+     * ({@link DropReason#ESTIMATE_EXCEEDED}) where the driver would consume requests not posted.
+     */
+    void dropOverrun(Queued p, int slots, String check) {
+        estimateOverruns++;
+        LOG.warn(
+                "vif to domain {}: packet {} uses {} slots, more than {} {}; dropped",
+                frontendDomid,
+                p.tag,
+                slots,
+                check,
+                p.estimate);
+        discard(p, DropReason.ESTIMATE_EXCEEDED);
+    }
+
+    /**
+     * One {@code GNTTABOP_copy} of the whole batch (none when it is empty), counted.
+     *
+     * @return how many of its ops failed
+     */
+    int copyBatch() {
+        int n = batch.size();
+        if (n == 0) {
+            return 0;
+        }
+        engine.copy(batch);
+        hypercalls++;
+        copyOps += n;
+        int failed = 0;
+        for (int i = 0; i < n; i++) {
+            if (batch.status(i) != GntStatus.OKAY) {
+                failed++;
+            }
+        }
+        failedCopyOps += failed;
+        return failed;
+    }
+
+    /** {@code notify_remote_via_irq} when a push asked for a notification. */
+    void notifyIf(boolean notify) {
+        if (notify) {
+            port.send();
+            notifications++;
+        }
+    }
+
     private static boolean headCrossesPage(Skb skb) {
-        return skb.headOffset() + skb.headLength() > Netif.PAGE_SIZE
-                || (skb.headLength() > 0 && skb.headOffset() >= Netif.PAGE_SIZE);
+        return skb.headOffset() + skb.headLength() > Netif.PAGE_SIZE;
     }
 
     /** {@code netbk_copy_skb}: a fresh head in one page, the rest in full-page local fragments. */
