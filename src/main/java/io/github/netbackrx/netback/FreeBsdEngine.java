@@ -2,7 +2,6 @@ package io.github.netbackrx.netback;
 
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.Skb;
-import io.github.netbackrx.xen.GntStatus;
 
 /**
  * The FreeBSD netback guest-RX engine ({@code xnb_send} with {@code xnb_mbufc2pkt}, {@code
@@ -29,12 +28,7 @@ final class FreeBsdEngine implements ProfileEngine {
 
     @Override
     public boolean startXmit(Skb skb, byte[] data, long tag) {
-        int estimate = v.estimateOrDrop(skb, tag);
-        if (estimate < 0) {
-            return false;
-        }
-        v.queue.addLast(v.place(skb, data, tag, estimate));
-        return true;
+        return v.enqueue(skb, data, tag);
     }
 
     @Override
@@ -55,28 +49,18 @@ final class FreeBsdEngine implements ProfileEngine {
             v.packer.plan(p.skb, v.plan);
             int slots = v.plan.slotCount();
             if (slots > p.estimate) {
-                v.estimateOverruns++;
-                Vif.LOG.warn(
-                        "vif to domain {}: packet {} uses {} slots, more than its admission count {}; dropped",
-                        v.frontendDomid,
-                        p.tag,
-                        slots,
-                        p.estimate);
-                v.release(p);
-                v.drop(p.tag, DropReason.ESTIMATE_EXCEEDED);
+                v.dropOverrun(p, slots, "its admission count");
                 continue;
             }
             if (v.plan.opCount() > v.copyOpArraySize) {
-                v.release(p);
-                v.drop(p.tag, DropReason.COPY_ARRAY_TOO_SMALL);
+                v.discard(p, DropReason.COPY_ARRAY_TOO_SMALL);
                 continue;
             }
             send(p, slots);
             done++;
         }
-        if (done > 0 && v.back.pushResponsesAndCheckNotify()) {
-            v.port.send();
-            v.notifications++;
+        if (done > 0) {
+            v.notifyIf(v.back.pushResponsesAndCheckNotify());
         }
         return done;
     }
@@ -87,19 +71,7 @@ final class FreeBsdEngine implements ProfileEngine {
         for (int i = 0, n = v.plan.opCount(); i < n; i++) {
             v.addOp(v.batch, p, v.plan, i, v.ring.requestGref(first + v.plan.opSlot(i)));
         }
-        int nOps = v.batch.size();
-        boolean error = false;
-        if (nOps > 0) {
-            v.engine.copy(v.batch);
-            v.hypercalls++;
-            v.copyOps += nOps;
-            for (int i = 0; i < nOps; i++) {
-                if (v.batch.status(i) != GntStatus.OKAY) {
-                    v.failedCopyOps++;
-                    error = true;
-                }
-            }
-        }
+        boolean error = v.copyBatch() > 0;
         v.batches++;
         int used;
         if (error) {

@@ -41,11 +41,9 @@ final class Linux314Engine implements ProfileEngine {
 
     @Override
     public boolean startXmit(Skb skb, byte[] data, long tag) {
-        int estimate = v.estimateOrDrop(skb, tag);
-        if (estimate < 0) {
+        if (!v.enqueue(skb, data, tag)) {
             return false;
         }
-        v.queue.addLast(v.place(skb, data, tag, estimate));
         int min = 1 + skb.fragCount() + (skb.hasGso() ? 1 : 0);
         if (!v.ringSlotsAvailable(min)) {
             v.stopQueue();
@@ -78,23 +76,13 @@ final class Linux314Engine implements ProfileEngine {
             int slots = v.plan.slotCount();
             if (slots > p.estimate) {
                 v.queue.pollFirst();
-                v.estimateOverruns++;
-                Vif.LOG.warn(
-                        "vif to domain {}: packet {} uses {} slots, more than its estimate {}"
-                                + " (BUG_ON(ring_slots_used > max_slots_needed)); dropped",
-                        v.frontendDomid,
-                        p.tag,
-                        slots,
-                        p.estimate);
-                v.release(p);
-                v.drop(p.tag, DropReason.ESTIMATE_EXCEEDED);
+                v.dropOverrun(p, slots, "max_slots_needed (BUG_ON(ring_slots_used > max_slots_needed))");
                 continue;
             }
             if (v.batch.size() + v.plan.opCount() > v.copyOpArraySize) {
                 if (taken.isEmpty()) {
                     v.queue.pollFirst();
-                    v.release(p);
-                    v.drop(p.tag, DropReason.COPY_ARRAY_TOO_SMALL);
+                    v.discard(p, DropReason.COPY_ARRAY_TOO_SMALL);
                     continue;
                 }
                 v.copyArrayOverflows++;
@@ -109,14 +97,9 @@ final class Linux314Engine implements ProfileEngine {
         if (taken.isEmpty()) {
             return 0;
         }
-        int nOps = v.batch.size();
-        if (nOps > 0) {
-            v.engine.copy(v.batch);
-            v.hypercalls++;
-            v.copyOps += nOps;
-            for (int i = 0; i < nOps; i++) {
+        if (v.copyBatch() > 0) {
+            for (int i = 0, nOps = v.batch.size(); i < nOps; i++) {
                 if (v.batch.status(i) != GntStatus.OKAY) {
-                    v.failedCopyOps++;
                     taken.get(opPacket[i]).error = true;
                 }
             }
@@ -144,10 +127,7 @@ final class Linux314Engine implements ProfileEngine {
             notify |= v.back.pushResponsesAndCheckNotify();
             v.completed(p, p.error, slots);
         }
-        if (notify) {
-            v.port.send();
-            v.notifications++;
-        }
+        v.notifyIf(notify);
         return taken.size();
     }
 

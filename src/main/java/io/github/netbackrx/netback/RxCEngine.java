@@ -3,6 +3,7 @@ package io.github.netbackrx.netback;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.xen.GntStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,15 +83,7 @@ final class RxCEngine implements ProfileEngine {
         int slots = v.plan.slotCount();
         if (slots > p.estimate) {
             // rx.c checks only rx_slots_needed; a policy that uses more would consume unposted requests
-            v.estimateOverruns++;
-            Vif.LOG.warn(
-                    "vif to domain {}: packet {} uses {} slots, more than rx_slots_needed {}; dropped",
-                    v.frontendDomid,
-                    p.tag,
-                    slots,
-                    p.estimate);
-            v.release(p);
-            v.drop(p.tag, DropReason.ESTIMATE_EXCEEDED);
+            v.dropOverrun(p, slots, "rx_slots_needed");
             return;
         }
         for (int s = 0; s < slots; s++) {
@@ -122,27 +115,20 @@ final class RxCEngine implements ProfileEngine {
 
     private void flush() {
         int n = v.batch.size();
-        if (n > 0) {
-            v.engine.copy(v.batch);
-            v.hypercalls++;
-            v.copyOps += n;
+        if (v.copyBatch() > 0) {
             for (int i = 0; i < n; i++) {
                 int st = v.batch.status(i);
                 if (st != GntStatus.OKAY) {
-                    v.failedCopyOps++;
                     opPacket[i].error = true;
                     int idx = opIndex[i];
                     v.ring.writeResponse(
                             idx, v.ring.responseId(idx), v.ring.responseOffset(idx), v.ring.responseFlags(idx), st);
                 }
-                opPacket[i] = null;
             }
-            v.batch.clear();
         }
-        if (v.back.pushResponsesAndCheckNotify()) {
-            v.port.send();
-            v.notifications++;
-        }
+        Arrays.fill(opPacket, 0, n, null);
+        v.batch.clear();
+        v.notifyIf(v.back.pushResponsesAndCheckNotify());
         for (Vif.Queued p : completed) {
             v.completed(p, p.error, p.slotCount);
         }
