@@ -2,17 +2,13 @@ package io.github.netbackrx.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code RxPacker.plan(Skb, PlanBuffer)} allocates nothing once the buffer has grown.
- *
- * <p>Measured with {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, reached by
- * reflection: the test sources compile inside the library's module, which does not read {@code
- * java.management} (the tests themselves run on the class path).
+ * {@code RxPacker.plan(Skb, PlanBuffer)} allocates nothing once the buffer has grown, measured
+ * with {@link AllocationMeter}.
  */
 class AllocationFreePlanningTest {
     private static final int PLANS = 100_000;
@@ -20,15 +16,7 @@ class AllocationFreePlanningTest {
     @ParameterizedTest
     @EnumSource(PackingPolicy.class)
     void planningIntoAWarmBufferDoesNotAllocate(PackingPolicy policy) throws ReflectiveOperationException {
-        Object mx = Class.forName("java.lang.management.ManagementFactory")
-                .getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> api = Class.forName("com.sun.management.ThreadMXBean");
-        assertThat(api.getMethod("isThreadAllocatedMemorySupported").invoke(mx)).isEqualTo(Boolean.TRUE);
-        api.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(mx, true);
-        Method allocatedBytes = api.getMethod("getThreadAllocatedBytes", long.class);
-        Object[] thisThread = {Thread.currentThread().getId()};
-        allocatedBytes.invoke(mx, thisThread); // warm the reflective call itself
+        AllocationMeter meter = AllocationMeter.forCurrentThread();
 
         SplittableRandom r = new SplittableRandom(42);
         Skb[] packets = new Skb[1024];
@@ -45,19 +33,19 @@ class AllocationFreePlanningTest {
             packer.plan(packets[i & (packets.length - 1)], buffer);
             sink += buffer.slotCount();
         }
-        long before = (Long) allocatedBytes.invoke(mx, thisThread);
+        long before = meter.bytes();
         for (int i = 0; i < PLANS; i++) {
             packer.plan(packets[i & (packets.length - 1)], buffer);
             sink += buffer.slotCount() + buffer.opCount();
         }
-        long allocated = (Long) allocatedBytes.invoke(mx, thisThread) - before;
+        long allocated = meter.bytes() - before;
         assertThat(sink).isPositive();
         assertThat(allocated).as("bytes allocated by %d plans", PLANS).isLessThan(1024);
 
         // the meter works: the convenience path, which builds an RxPlan, does allocate
-        long start = (Long) allocatedBytes.invoke(mx, thisThread);
+        long start = meter.bytes();
         RxPlan snapshot = packer.plan(packets[0]);
-        assertThat((Long) allocatedBytes.invoke(mx, thisThread) - start).isGreaterThan(64);
+        assertThat(meter.bytes() - start).isGreaterThan(64);
         assertThat(snapshot.packetLength()).isEqualTo(packets[0].length());
     }
 }

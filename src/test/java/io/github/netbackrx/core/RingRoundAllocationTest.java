@@ -2,14 +2,12 @@ package io.github.netbackrx.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
 /**
  * A steady-state ring round allocates nothing: the front end posts a full ring of requests and
  * pushes them, the back end consumes them and answers each, the front end consumes the responses.
- * Measured with {@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, reached by
- * reflection as in {@link AllocationFreePlanningTest}.
+ * Measured with {@link AllocationMeter}.
  */
 class RingRoundAllocationTest {
     private static final int ROUNDS = 20_000;
@@ -48,15 +46,7 @@ class RingRoundAllocationTest {
 
     @Test
     void aSteadyStateRoundDoesNotAllocate() throws ReflectiveOperationException {
-        Object mx = Class.forName("java.lang.management.ManagementFactory")
-                .getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> api = Class.forName("com.sun.management.ThreadMXBean");
-        assertThat(api.getMethod("isThreadAllocatedMemorySupported").invoke(mx)).isEqualTo(Boolean.TRUE);
-        api.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(mx, true);
-        Method allocatedBytes = api.getMethod("getThreadAllocatedBytes", long.class);
-        Object[] thisThread = {Thread.currentThread().getId()};
-        allocatedBytes.invoke(mx, thisThread);
+        AllocationMeter meter = AllocationMeter.forCurrentThread();
 
         // start just below 2^32 so that the measured rounds also cross the index wrap
         int start = -RxRing.SIZE * (ROUNDS / 2);
@@ -67,11 +57,11 @@ class RingRoundAllocationTest {
         for (int i = 0; i < ROUNDS / 4; i++) { // warm-up
             sum += round(ring, front, back);
         }
-        long before = (Long) allocatedBytes.invoke(mx, thisThread);
+        long before = meter.bytes();
         for (int i = 0; i < ROUNDS; i++) {
             sum += round(ring, front, back);
         }
-        long allocated = (Long) allocatedBytes.invoke(mx, thisThread) - before;
+        long allocated = meter.bytes() - before;
 
         assertThat(sum).isPositive();
         assertThat(front.rspCons()).isEqualTo(start + RxRing.SIZE * (ROUNDS + ROUNDS / 4));
@@ -79,9 +69,9 @@ class RingRoundAllocationTest {
         assertThat(allocated).as("bytes allocated by %d ring rounds", ROUNDS).isLessThan(1024);
 
         // the meter works: a page copy allocates its 4096 bytes
-        long mark = (Long) allocatedBytes.invoke(mx, thisThread);
+        long mark = meter.bytes();
         byte[] copy = ring.pageCopy();
-        assertThat((Long) allocatedBytes.invoke(mx, thisThread) - mark).isGreaterThanOrEqualTo(RxRing.PAGE_SIZE);
+        assertThat(meter.bytes() - mark).isGreaterThanOrEqualTo(RxRing.PAGE_SIZE);
         assertThat(copy).hasSize(RxRing.PAGE_SIZE);
     }
 }

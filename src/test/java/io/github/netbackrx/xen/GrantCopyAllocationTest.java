@@ -2,14 +2,12 @@ package io.github.netbackrx.xen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
+import io.github.netbackrx.core.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
 /**
  * Refilling a warm {@link GrantCopyBatch} and running it through {@link GrantCopyEngine#copy}
- * allocates nothing, for successful and failing ops alike. Measured with {@code
- * com.sun.management.ThreadMXBean#getThreadAllocatedBytes}, reached by reflection (the test sources
- * compile inside the library's module, which does not read {@code java.management}).
+ * allocates nothing, for successful and failing ops alike. Measured with {@link AllocationMeter}.
  */
 class GrantCopyAllocationTest {
     private static final int BATCHES = 20_000;
@@ -17,15 +15,7 @@ class GrantCopyAllocationTest {
 
     @Test
     void aWarmCopyBatchDoesNotAllocate() throws ReflectiveOperationException {
-        Object mx = Class.forName("java.lang.management.ManagementFactory")
-                .getMethod("getThreadMXBean")
-                .invoke(null);
-        Class<?> api = Class.forName("com.sun.management.ThreadMXBean");
-        assertThat(api.getMethod("isThreadAllocatedMemorySupported").invoke(mx)).isEqualTo(Boolean.TRUE);
-        api.getMethod("setThreadAllocatedMemoryEnabled", boolean.class).invoke(mx, true);
-        Method allocatedBytes = api.getMethod("getThreadAllocatedBytes", long.class);
-        Object[] thisThread = {Thread.currentThread().getId()};
-        allocatedBytes.invoke(mx, thisThread);
+        AllocationMeter meter = AllocationMeter.forCurrentThread();
 
         Hypervisor xen = new Hypervisor();
         Domain dom0 = xen.createDomain(0);
@@ -47,7 +37,7 @@ class GrantCopyAllocationTest {
         long before = 0;
         for (int b = 0; b < BATCHES + BATCHES / 4; b++) {
             if (b == BATCHES / 4) { // after warm-up
-                before = (Long) allocatedBytes.invoke(mx, thisThread);
+                before = meter.bytes();
             }
             batch.clear();
             for (int k = 0; k < OPS; k++) {
@@ -58,7 +48,7 @@ class GrantCopyAllocationTest {
             batch.add(false, frames[0], Hypervisor.DOMID_SELF, 0, true, 64, 3, 0, 8);
             engine.copy(batch);
         }
-        long allocated = (Long) allocatedBytes.invoke(mx, thisThread) - before;
+        long allocated = meter.bytes() - before;
 
         assertThat(batch.status(0)).isEqualTo(GntStatus.OKAY);
         assertThat(batch.status(OPS)).isEqualTo(GntStatus.BAD_GNTREF);
@@ -67,9 +57,9 @@ class GrantCopyAllocationTest {
         assertThat(allocated).as("bytes allocated by %d copy batches", BATCHES).isLessThan(1024);
 
         // the meter works: a frame read allocates its 4096 bytes
-        long mark = (Long) allocatedBytes.invoke(mx, thisThread);
+        long mark = meter.bytes();
         byte[] copy = dom0.readFrame(frames[0]);
-        assertThat((Long) allocatedBytes.invoke(mx, thisThread) - mark).isGreaterThanOrEqualTo(Domain.FRAME_SIZE);
+        assertThat(meter.bytes() - mark).isGreaterThanOrEqualTo(Domain.FRAME_SIZE);
         assertThat(copy).isEqualTo(pattern);
     }
 }
