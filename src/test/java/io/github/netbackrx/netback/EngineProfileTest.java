@@ -5,57 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
-import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.core.SlotEstimator;
-import io.github.netbackrx.netfront.Netfront;
-import io.github.netbackrx.netfront.NetfrontListener;
-import io.github.netbackrx.netfront.ReceivedPacket;
-import io.github.netbackrx.netfront.RejectReason;
-import io.github.netbackrx.xen.Domain;
-import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.GntStatus;
-import io.github.netbackrx.xen.Hypervisor;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The engine profiles' own rules: 3.14 flow control, {@code rx.c} batching and errors, FreeBSD. */
-class EngineProfileTest {
-    private final Hypervisor hv = new Hypervisor();
-    private final Domain backend = hv.createDomain(0);
-    private final Domain guest = hv.createDomain(1);
-    private final RxRing ring = RxRing.create();
-    private final RxRing.BackRing back = ring.attachBack(0);
-    private final EventChannel channel = hv.bindInterdomain(backend, guest);
-    private final List<String> events = new ArrayList<>();
-    private final List<String> received = new ArrayList<>();
-    private final VifListener listener = new VifListener() {
-        @Override
-        public void responded(long tag, boolean error, int slots) {
-            events.add(tag + (error ? " error " : " ok ") + slots);
-        }
-
-        @Override
-        public void dropped(long tag, DropReason reason) {
-            events.add(tag + " dropped " + reason);
-        }
-    };
-    private final Netfront netfront =
-            new Netfront(guest, 0, ring.attachFront(0), channel.second(), new NetfrontListener() {
-                @Override
-                public void received(ReceivedPacket packet) {
-                    received.add("ok " + packet.length());
-                }
-
-                @Override
-                public void rejected(RejectReason reason) {
-                    received.add("rejected " + reason);
-                }
-            });
-
+class EngineProfileTest extends VifRig {
     private Vif.Builder vif(EngineProfile p) {
-        return Vif.builder(hv, backend, 1, back, channel.first()).profile(p).listener(listener);
+        return vif().profile(p);
     }
 
     /** A 10-byte head and {@code n} 10-byte fragments. */

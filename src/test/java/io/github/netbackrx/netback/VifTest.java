@@ -5,42 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.Netif;
-import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
-import io.github.netbackrx.netfront.Netfront;
-import io.github.netbackrx.netfront.NetfrontListener;
-import io.github.netbackrx.xen.Domain;
-import io.github.netbackrx.xen.EventChannel;
-import io.github.netbackrx.xen.Hypervisor;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class VifTest {
-    private final Hypervisor hv = new Hypervisor();
-    private final Domain backend = hv.createDomain(0);
-    private final Domain guest = hv.createDomain(1);
-    private final RxRing ring = RxRing.create();
-    private final EventChannel channel = hv.bindInterdomain(backend, guest);
-    private final List<String> events = new ArrayList<>();
-    private final VifListener listener = new VifListener() {
-        @Override
-        public void responded(long tag, boolean error, int slots) {
-            events.add(tag + (error ? " error " : " ok ") + slots);
-        }
-
-        @Override
-        public void dropped(long tag, DropReason reason) {
-            events.add(tag + " dropped " + reason);
-        }
-    };
-    private final Netfront netfront =
-            new Netfront(guest, 0, ring.attachFront(0), channel.second(), NetfrontListener.NONE);
-
-    private Vif.Builder vif() {
-        return Vif.builder(hv, backend, 1, ring.attachBack(0), channel.first()).listener(listener);
-    }
-
+class VifTest extends VifRig {
     private static Skb smallFrags(int frags) {
         Skb.Builder b = Skb.builder().head(0, 60);
         for (int k = 0; k < frags; k++) {
