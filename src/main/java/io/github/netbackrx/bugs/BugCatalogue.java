@@ -83,13 +83,17 @@ public final class BugCatalogue {
     // ---- plan-level helpers --------------------------------------------------------------------
 
     private static Generation gen(PackingPolicy p, SlotEstimator e, EngineProfile profile) {
-        return new Generation(p.label(), e.label(), profile.label());
+        return gen(p, e, profile.label());
     }
 
-    /** Plans {@code skb} under the generation and reports the checker's finding for {@code inv}. */
-    private static BugResult planResult(Skb skb, PackingPolicy p, SlotEstimator e, Generation g, Invariant inv) {
+    private static Generation gen(PackingPolicy p, SlotEstimator e, String engine) {
+        return new Generation(p.label(), e.label(), engine);
+    }
+
+    /** Plans {@code skb} under the generation and reports the checker's slots-within-estimate finding. */
+    private static BugResult estimateResult(Skb skb, PackingPolicy p, SlotEstimator e, Generation g) {
         RxPlan plan = RxPacker.builder(p).estimator(e).build().plan(skb);
-        return checked(skb, plan, g, inv);
+        return checked(skb, plan, g, Invariant.SLOTS_WITHIN_ESTIMATE);
     }
 
     private static BugResult checked(Skb skb, RxPlan plan, Generation g, Invariant inv) {
@@ -100,6 +104,16 @@ public final class BugCatalogue {
         }
         return new BugResult(
                 g, false, inv.label(), plan.slotCount() + " slots used, estimate " + plan.estimate() + "; no finding");
+    }
+
+    /** Sends {@code packets} zero-filled copies of {@code skb} through a simulation and drains it. */
+    private static GuestRxSimulation drained(GuestRxSimulation.Builder b, Skb skb, int packets) {
+        GuestRxSimulation sim = b.keepReceived(false).build();
+        for (int i = 0; i < packets; i++) {
+            sim.send(skb, new byte[skb.length()]);
+        }
+        sim.drain();
+        return sim;
     }
 
     // ---- 1. compound fragment under the 2010 rule -----------------------------------------------
@@ -153,18 +167,8 @@ public final class BugCatalogue {
                 Invariant.SLOTS_WITHIN_ESTIMATE.label(),
                 buggy,
                 fixed,
-                () -> planResult(
-                        skb,
-                        PackingPolicy.COALESCE_COMPOUND,
-                        SlotEstimator.LINUX_3_0,
-                        buggy,
-                        Invariant.SLOTS_WITHIN_ESTIMATE),
-                () -> planResult(
-                        skb,
-                        PackingPolicy.COALESCE_COMPOUND,
-                        SlotEstimator.EXACT_DRY_RUN,
-                        fixed,
-                        Invariant.SLOTS_WITHIN_ESTIMATE));
+                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_0, buggy),
+                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, fixed));
     }
 
     private static BugCase headUndercount36() {
@@ -180,18 +184,8 @@ public final class BugCatalogue {
                 Invariant.SLOTS_WITHIN_ESTIMATE.label(),
                 buggy,
                 fixed,
-                () -> planResult(
-                        skb,
-                        PackingPolicy.COALESCE_COMPOUND,
-                        SlotEstimator.LINUX_3_6,
-                        buggy,
-                        Invariant.SLOTS_WITHIN_ESTIMATE),
-                () -> planResult(
-                        skb,
-                        PackingPolicy.COALESCE_COMPOUND,
-                        SlotEstimator.EXACT_DRY_RUN,
-                        fixed,
-                        Invariant.SLOTS_WITHIN_ESTIMATE));
+                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_6, buggy),
+                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, fixed));
     }
 
     // ---- 3. the 2 x 256 copy array ----------------------------------------------------------------
@@ -214,13 +208,11 @@ public final class BugCatalogue {
     private static BugCase copyArray2x256() {
         Skb skb = manyOpsPacket();
         int packets = 15;
-        Generation buggy = new Generation(
-                PackingPolicy.COALESCE_COMPOUND.label(),
-                SlotEstimator.EXACT_DRY_RUN.label(),
-                "2010 (grant_copy_op[2 * 256])");
-        Generation fixed = new Generation(
-                PackingPolicy.COALESCE_COMPOUND.label(),
-                SlotEstimator.EXACT_DRY_RUN.label(),
+        Generation buggy =
+                gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, "2010 (grant_copy_op[2 * 256])");
+        Generation fixed = gen(
+                PackingPolicy.COALESCE_COMPOUND,
+                SlotEstimator.EXACT_DRY_RUN,
                 "2010 with MAX_SKB_FRAGS * 256 = 4352 ops");
         return new BugCase(
                 "copy-array-2x256",
@@ -249,17 +241,14 @@ public final class BugCatalogue {
             }
         }
         int ops = taken * plan.ops().size();
-        GuestRxSimulation sim = GuestRxSimulation.builder()
-                .profile(EngineProfile.LINUX_2010)
-                .policy(PackingPolicy.COALESCE_COMPOUND)
-                .maxSkbFrags(17)
-                .copyOpArraySize(arraySize)
-                .keepReceived(false)
-                .build();
-        for (int i = 0; i < packets; i++) {
-            sim.send(skb, new byte[skb.length()]);
-        }
-        sim.drain();
+        GuestRxSimulation sim = drained(
+                GuestRxSimulation.builder()
+                        .profile(EngineProfile.LINUX_2010)
+                        .policy(PackingPolicy.COALESCE_COMPOUND)
+                        .maxSkbFrags(17)
+                        .copyOpArraySize(arraySize),
+                skb,
+                packets);
         VifStatistics v = sim.statistics().vif();
         String details = "the 2010 batching rule (count += nr_frags + 1 while count + MAX_SKB_FRAGS < 256) takes "
                 + taken + " packets needing " + ops + " copy ops; the array holds " + arraySize + " (engine: "
@@ -293,16 +282,13 @@ public final class BugCatalogue {
     }
 
     private static BugResult stallRun(Skb skb, int packets, EngineProfile profile, SlotEstimator e, Generation g) {
-        GuestRxSimulation sim = GuestRxSimulation.builder()
-                .profile(profile)
-                .policy(PackingPolicy.COALESCE_COMPOUND)
-                .estimator(e)
-                .keepReceived(false)
-                .build();
-        for (int i = 0; i < packets; i++) {
-            sim.send(skb, new byte[skb.length()]);
-        }
-        sim.drain();
+        GuestRxSimulation sim = drained(
+                GuestRxSimulation.builder()
+                        .profile(profile)
+                        .policy(PackingPolicy.COALESCE_COMPOUND)
+                        .estimator(e),
+                skb,
+                packets);
         long stuck = sim.statistics().inFlight();
         boolean stalled = stuck > 0 && sim.vif().queueStopped();
         return new BugResult(
@@ -347,12 +333,7 @@ public final class BugCatalogue {
                     RxPlan withOld = new RxPlan(p.packetLength(), worstCaseBeforeOffsetFix(skb), p.ops(), p.slots());
                     return checked(skb, withOld, buggy, Invariant.SLOTS_WITHIN_ESTIMATE);
                 },
-                () -> planResult(
-                        skb,
-                        PackingPolicy.COALESCE_COMPOUND,
-                        SlotEstimator.WORST_CASE_3_14,
-                        fixed,
-                        Invariant.SLOTS_WITHIN_ESTIMATE));
+                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, fixed));
     }
 
     // ---- 6 and 7. the capped estimate --------------------------------------------------------------
@@ -368,13 +349,13 @@ public final class BugCatalogue {
 
     private static BugCase metaVersusSlotCheck() {
         Skb skb = cappedPacket();
-        Generation buggy = new Generation(
-                PackingPolicy.COALESCE_COMPOUND.label(),
-                SlotEstimator.WORST_CASE_3_14.label(),
+        Generation buggy = gen(
+                PackingPolicy.COALESCE_COMPOUND,
+                SlotEstimator.WORST_CASE_3_14,
                 "3.14 with BUG_ON(meta slots > max_slots_needed)");
-        Generation fixed = new Generation(
-                PackingPolicy.COALESCE_COMPOUND.label(),
-                SlotEstimator.WORST_CASE_3_14.label(),
+        Generation fixed = gen(
+                PackingPolicy.COALESCE_COMPOUND,
+                SlotEstimator.WORST_CASE_3_14,
                 "3.14 with BUG_ON(req_cons delta > max_slots_needed)");
         return new BugCase(
                 "meta-vs-slot-check",
@@ -427,18 +408,8 @@ public final class BugCatalogue {
                 Invariant.SLOTS_WITHIN_ESTIMATE.label(),
                 buggy,
                 fixed,
-                () -> planResult(
-                        skb,
-                        PackingPolicy.COALESCE_COMPOUND,
-                        SlotEstimator.WORST_CASE_3_14,
-                        buggy,
-                        Invariant.SLOTS_WITHIN_ESTIMATE),
-                () -> planResult(
-                        skb,
-                        PackingPolicy.FULL_PAGE,
-                        SlotEstimator.WORST_CASE_3_14,
-                        fixed,
-                        Invariant.SLOTS_WITHIN_ESTIMATE));
+                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, buggy),
+                () -> estimateResult(skb, PackingPolicy.FULL_PAGE, SlotEstimator.WORST_CASE_3_14, fixed));
     }
 
     // ---- 11. copy status mis-attribution ---------------------------------------------------------
@@ -447,12 +418,9 @@ public final class BugCatalogue {
         Skb a = Skb.builder().head(0, 100).frag(0, 100).frag(0, 100).build();
         Skb b = Skb.builder().head(0, 60).build();
         Skb c = Skb.builder().head(0, 4000).frag(0, 4000).build();
-        Generation buggy = new Generation(
-                PackingPolicy.COALESCE.label(), SlotEstimator.COUNT_SKB_SLOTS_2010.label(), "2010 netbk_check_gop");
-        Generation fixed = new Generation(
-                PackingPolicy.COALESCE.label(),
-                SlotEstimator.COUNT_SKB_SLOTS_2010.label(),
-                "per-op packet record (as rx.c's idx[])");
+        Generation buggy = gen(PackingPolicy.COALESCE, SlotEstimator.COUNT_SKB_SLOTS_2010, "2010 netbk_check_gop");
+        Generation fixed = gen(
+                PackingPolicy.COALESCE, SlotEstimator.COUNT_SKB_SLOTS_2010, "per-op packet record (as rx.c's idx[])");
         return new BugCase(
                 "check-gop-misattribution",
                 "netbk_check_gop steps one op per meta slot, but a slot can take several ops: B's failure is"
@@ -512,14 +480,10 @@ public final class BugCatalogue {
         Skb skb = Skb.builder().head(0, 1514).frag(0, 4000).build();
         int needed = SlotEstimator.RX_SLOTS_NEEDED.estimate(skb, FrontendFeatures.DEFAULT, Netif.MAX_BUFFER_OFFSET);
         int free = 1;
-        Generation buggy = new Generation(
-                PackingPolicy.FULL_PAGE.label(),
-                SlotEstimator.RX_SLOTS_NEEDED.label(),
-                "rx.c before XSA-392 (avail < 1)");
-        Generation fixed = new Generation(
-                PackingPolicy.FULL_PAGE.label(),
-                SlotEstimator.RX_SLOTS_NEEDED.label(),
-                "rx.c since XSA-392 (avail < rx_slots_needed)");
+        Generation buggy =
+                gen(PackingPolicy.FULL_PAGE, SlotEstimator.RX_SLOTS_NEEDED, "rx.c before XSA-392 (avail < 1)");
+        Generation fixed = gen(
+                PackingPolicy.FULL_PAGE, SlotEstimator.RX_SLOTS_NEEDED, "rx.c since XSA-392 (avail < rx_slots_needed)");
         return new BugCase(
                 "xsa-392-stall",
                 "the stall test compared free requests with 1, not rx_slots_needed: a head packet needing 2 slots"
