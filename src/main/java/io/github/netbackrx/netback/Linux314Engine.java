@@ -30,7 +30,6 @@ import java.util.List;
 final class Linux314Engine implements ProfileEngine {
     private final Vif v;
     private final List<Vif.Queued> taken = new ArrayList<>();
-    private final List<Integer> firstIndex = new ArrayList<>();
     private final int[] opPacket;
     private int rxLastSkbSlots;
 
@@ -65,7 +64,6 @@ final class Linux314Engine implements ProfileEngine {
     public int rxAction() {
         v.batch.clear();
         taken.clear();
-        firstIndex.clear();
         while (!v.queue.isEmpty()) {
             Vif.Queued p = v.queue.peekFirst();
             if (!v.ringSlotsAvailable(p.estimate)) {
@@ -108,7 +106,7 @@ final class Linux314Engine implements ProfileEngine {
         boolean notify = false;
         for (int j = 0; j < taken.size(); j++) {
             Vif.Queued p = taken.get(j);
-            int first = firstIndex.get(j);
+            int first = p.firstIndex;
             int slots = p.slotCount;
             if (p.error) {
                 for (int s = 0; s < slots; s++) {
@@ -149,7 +147,7 @@ final class Linux314Engine implements ProfileEngine {
         }
         p.slotCount = slots;
         v.slotsUsed += slots;
-        firstIndex.add(first);
+        p.firstIndex = first;
         taken.add(p);
     }
 }

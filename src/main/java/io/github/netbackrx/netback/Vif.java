@@ -882,7 +882,10 @@ public final class Vif {
         }
     }
 
-    /** A queued packet: its layout, tag, the frames holding its areas and their peer grants. */
+    /**
+     * A queued packet: its layout, tag, the frames holding its areas and their peer grants, and
+     * the per-batch state a profile engine keeps on it (error, extra slots, first ring index, slots).
+     */
     static final class Queued {
         final Skb skb;
         final long tag;
@@ -891,6 +894,7 @@ public final class Vif {
         final int estimate;
         boolean error;
         boolean[] extra;
+        int firstIndex;
         int slotCount;
 
         Queued(Skb skb, long tag, long[][] frames, int[][] grefs, int estimate) {
