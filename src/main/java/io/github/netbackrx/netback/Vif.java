@@ -161,6 +161,10 @@ public final class Vif {
     private final int[] slotFlags = new int[2 * RxRing.SIZE];
     private final int[] slotGsoSize = new int[2 * RxRing.SIZE];
     private final int[] slotGsoType = new int[2 * RxRing.SIZE];
+    private final int[] slotOffset = new int[2 * RxRing.SIZE];
+    private final int[] slotExtraType = new int[2 * RxRing.SIZE];
+    private final int[] slotHashValue = new int[2 * RxRing.SIZE];
+    private final int[] slotHashType = new int[2 * RxRing.SIZE];
     private final long[] lastTags = new long[RxRing.SIZE + 1];
     private final int[] opPacket;
     private int lastPackets;
@@ -424,11 +428,18 @@ public final class Vif {
             slotExtra[k] = plan.slotIsExtra(s);
             slotFlags[k] = plan.slotFlags(s);
             if (slotExtra[k]) {
-                slotGsoSize[k] = plan.slotGsoSize(s);
-                GsoType t = plan.slotGsoType(s);
-                slotGsoType[k] = t == null ? Netif.GSO_TYPE_NONE : t.wireValue();
+                slotExtraType[k] = plan.slotExtraType(s);
+                if (slotExtraType[k] == Netif.EXTRA_TYPE_HASH) {
+                    slotHashValue[k] = plan.slotHashValue(s);
+                    slotHashType[k] = plan.slotHashType(s).wireValue();
+                } else {
+                    slotGsoSize[k] = plan.slotGsoSize(s);
+                    GsoType t = plan.slotGsoType(s);
+                    slotGsoType[k] = t == null ? Netif.GSO_TYPE_NONE : t.wireValue();
+                }
             } else {
                 slotStatus[k] = plan.slotStatus(s);
+                slotOffset[k] = plan.slotOffset(s);
                 meta++;
             }
         }
@@ -454,10 +465,14 @@ public final class Vif {
         int slots = packetSlots[j];
         for (int s = 0; s < slots; s++) {
             int k = base + s;
-            if (slotExtra[k]) {
-                ring.writeGsoExtra(first + s, slotFlags[k], slotGsoSize[k], slotGsoType[k]);
+            if (!slotExtra[k]) {
+                ring.writeResponse(
+                        first + s, slotId[k], slotOffset[k], slotFlags[k], error ? Netif.RSP_ERROR : slotStatus[k]);
+            } else if (slotExtraType[k] == Netif.EXTRA_TYPE_HASH) {
+                ring.writeHashExtra(
+                        first + s, slotFlags[k], slotHashType[k], HashType.ALGORITHM_TOEPLITZ, slotHashValue[k]);
             } else {
-                ring.writeResponse(first + s, slotId[k], 0, slotFlags[k], error ? Netif.RSP_ERROR : slotStatus[k]);
+                ring.writeGsoExtra(first + s, slotFlags[k], slotGsoSize[k], slotGsoType[k]);
             }
         }
         back.setRspProdPvt(first + slots);
@@ -764,6 +779,9 @@ public final class Vif {
         }
         if (skb.hasGso()) {
             b.gso(skb.gsoSize(), skb.gsoType());
+        }
+        if (skb.hasHash()) {
+            b.hash(skb.hashValue(), skb.hashType());
         }
         return b.checksum(skb.checksum()).build();
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.Netif;
+import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +102,29 @@ class VifTest extends VifRig {
         assertThat(ring.responseStatus(2)).isEqualTo(4096);
         assertThat(ring.responseId(2)).isEqualTo(2);
         assertThat(events).containsExactly("7 ok 3");
+    }
+
+    @Test
+    void the2010PathWritesAHashExtraAsAHashExtraBehindTheGsoExtra() {
+        netfront.refill();
+        Vif v = vif().policy(PackingPolicy.FULL_PAGE).build();
+        Skb skb = Skb.builder()
+                .head(0, 66)
+                .frag(0, 4096)
+                .gso(1448, GsoType.TCPV4)
+                .hash(0xCAFEF00D, HashType.IPV4_TCP)
+                .build();
+        v.startXmit(skb, new byte[skb.length()], 8);
+        v.rxAction();
+        assertThat(ring.extraType(1)).isEqualTo(Netif.EXTRA_TYPE_GSO);
+        assertThat(ring.extraFlags(1)).isEqualTo(Netif.EXTRA_FLAG_MORE);
+        assertThat(ring.extraType(2)).isEqualTo(Netif.EXTRA_TYPE_HASH);
+        assertThat(ring.extraHashType(2)).isEqualTo(HashType.IPV4_TCP.wireValue());
+        assertThat(ring.extraHashAlgorithm(2)).isEqualTo(HashType.ALGORITHM_TOEPLITZ);
+        assertThat(ring.extraHashValue(2)).isEqualTo(0xCAFEF00D);
+        assertThat(ring.responseStatus(0)).isEqualTo(4096);
+        assertThat(ring.responseStatus(3)).isEqualTo(66);
+        assertThat(events).containsExactly("8 ok 4");
     }
 
     @Test
