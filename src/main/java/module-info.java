@@ -11,6 +11,9 @@ module io.github.netbackrx {
 
     exports io.github.netbackrx.core;
     exports io.github.netbackrx.xen;
+    exports io.github.netbackrx.netback;
+    exports io.github.netbackrx.netfront;
+    exports io.github.netbackrx.sim;
     exports io.github.netbackrx.trace;
 
     // picocli reads the command classes reflectively when the command line runs on the module path

@@ -17,6 +17,9 @@ public final class Domain {
     private final int domid;
     private final GrantTable grantTable;
     private byte[][] frames = new byte[8][];
+    private boolean[] freed = new boolean[8];
+    private int[] freeList = new int[8];
+    private int freeCount;
     private int frameCount;
     private int nextPort = 1;
 
@@ -35,22 +38,58 @@ public final class Domain {
         return grantTable;
     }
 
-    /** @return the number of frames allocated; valid frame numbers are 0 .. frameCount-1 */
+    /**
+     * @return the number of frame numbers ever handed out; valid frame numbers are 0 ..
+     *     frameCount-1 minus those freed and not yet reused
+     */
     public int frameCount() {
         return frameCount;
     }
 
+    /** @return the number of frames currently owned (allocated and not freed) */
+    public int liveFrames() {
+        return frameCount - freeCount;
+    }
+
     /**
-     * Allocates a zeroed frame.
+     * Allocates a zeroed frame. A frame freed by {@link #freeFrame} is reused first (the most
+     * recently freed one), so memory stays bounded when frames are recycled.
      *
      * @return its frame number
      */
     public long allocateFrame() {
+        if (freeCount > 0) {
+            int gmfn = freeList[--freeCount];
+            freed[gmfn] = false;
+            Arrays.fill(frames[gmfn], (byte) 0);
+            return gmfn;
+        }
         if (frameCount == frames.length) {
             frames = Arrays.copyOf(frames, frames.length * 2);
+            freed = Arrays.copyOf(freed, frames.length);
+            freeList = Arrays.copyOf(freeList, frames.length);
         }
         frames[frameCount] = new byte[FRAME_SIZE];
         return frameCount++;
+    }
+
+    /**
+     * Gives a frame back ({@code free_page} / returning a page to the balloon): the domain no
+     * longer owns it, so a copy naming it fails with {@code GNTST_bad_page} until {@link
+     * #allocateFrame} hands the number out again. Grants of the frame are not touched (Xen does
+     * not check them either).
+     *
+     * @param gmfn an owned frame number
+     * @throws IllegalArgumentException if the domain does not own that frame
+     */
+    public void freeFrame(long gmfn) {
+        if (!hasFrame(gmfn)) {
+            throw new IllegalArgumentException(
+                    "domain " + domid + ": cannot free frame 0x" + Long.toHexString(gmfn) + " (not owned)");
+        }
+        int f = (int) gmfn;
+        freed[f] = true;
+        freeList[freeCount++] = f;
     }
 
     /**
@@ -58,7 +97,7 @@ public final class Domain {
      * @return whether the domain owns that frame
      */
     public boolean hasFrame(long gmfn) {
-        return gmfn >= 0 && gmfn < frameCount;
+        return gmfn >= 0 && gmfn < frameCount && !freed[(int) gmfn];
     }
 
     /**
@@ -116,7 +155,7 @@ public final class Domain {
     private byte[] checkedFrame(long gmfn, int offset, int length) {
         if (!hasFrame(gmfn)) {
             throw new IllegalArgumentException("domain " + domid + ": no frame 0x" + Long.toHexString(gmfn)
-                    + " (frames 0 .. " + (frameCount - 1) + ")");
+                    + " (frames 0 .. " + (frameCount - 1) + (freeCount > 0 ? ", " + freeCount + " freed" : "") + ")");
         }
         if (offset < 0 || length < 0 || offset + length > FRAME_SIZE) {
             throw new IllegalArgumentException("domain " + domid + ": range offset " + offset + " + length " + length

@@ -47,7 +47,7 @@ class MainTest {
                 .isEqualTo(new CliRun(
                         2,
                         "",
-                        "netback-rx: missing command (one of: plan, demo, help)\n"
+                        "netback-rx: missing command (one of: plan, simulate, demo, help)\n"
                                 + "Try 'netback-rx --help' for more information.\n"));
     }
 

@@ -1,0 +1,785 @@
+package io.github.netbackrx.netback;
+
+import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.InvalidPacketException;
+import io.github.netbackrx.core.Netif;
+import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.PlanBuffer;
+import io.github.netbackrx.core.PolicyViolationException;
+import io.github.netbackrx.core.RingProtocolException;
+import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.core.RxRing;
+import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.xen.Domain;
+import io.github.netbackrx.xen.EventChannel;
+import io.github.netbackrx.xen.GntStatus;
+import io.github.netbackrx.xen.GrantCopyBatch;
+import io.github.netbackrx.xen.GrantCopyEngine;
+import io.github.netbackrx.xen.Hypervisor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One virtual interface of the 2010 netback, guest-RX side ({@code struct xen_netif} with the
+ * {@code xen_netbk} work it does for it): packets from the host stack go in through {@link
+ * #startXmit} ({@code netif_be_start_xmit}) and onto the guest's RX ring in {@link #rxAction}
+ * ({@code net_rx_action}).
+ *
+ * <h2>Bytes</h2>
+ *
+ * A packet is an {@link Skb} layout plus its bytes. On arrival the vif places them into real
+ * frames: the head and local fragments into frames of the backend domain (at their page offsets),
+ * foreign fragments into frames of the peer domain, which grants them read-only to the backend
+ * (copied by reference with {@code GNTCOPY_source_gref}). So {@code GNTTABOP_copy} moves the real
+ * bytes, and the guest's bytes can be checked end to end. The frames are freed (and the peer's
+ * grants ended) once the packet's responses are written or it is dropped. Packets are placed
+ * after the re-layout and the policy check below, so every area lies within one frame.
+ *
+ * <h2>{@code startXmit} ({@code netif_be_start_xmit})</h2>
+ *
+ * <ol>
+ *   <li>Dropped ({@link VifListener#dropped}) when the vif is disabled, its queue is stopped, or
+ *       {@code netbk_queue_full} holds.
+ *   <li>A head that crosses its page ({@code offset + length > 4096}) is re-laid out as {@code
+ *       netbk_copy_skb} did: a fresh linear head of at most {@link #COPY_SKB_HEAD_CAPACITY} bytes
+ *       at offset {@link #COPY_SKB_HEAD_OFFSET} of a new page, and the rest of the packet in
+ *       full-page local fragments at offset 0. (Approximation: the driver's head room is {@code
+ *       SKB_MAX_HEAD(0)} after {@code skb_reserve(16 + NET_IP_ALIGN)}, which depends on the
+ *       kernel's {@code sizeof(struct skb_shared_info)}; 4096 - 320 - 18 is used here.)
+ *   <li>The policy's estimate ({@code count_skb_slots} for {@link PackingPolicy#COALESCE}) is
+ *       added to the peek counter {@code rx_req_cons_peek}; a packet the policy refuses is dropped
+ *       ({@link DropReason#UNSUPPORTED}) where the driver would have hit a {@code BUG()}.
+ *   <li>If {@code netbk_queue_full} now holds, {@code req_event} is re-armed to {@code peek +
+ *       max_required_rx_slots} and, if the ring is still full, the queue is stopped.
+ * </ol>
+ *
+ * <p>{@code netbk_queue_full}: {@code req_prod - peek < needed} or {@code rsp_prod_pvt + RING_SIZE
+ * - peek < needed} (unsigned 32-bit), with {@code needed = max_required_rx_slots = ceil(mtu / 4096)
+ * + (sg || gso ? MAX_SKB_FRAGS + 1 : 0)}.
+ *
+ * <h2>{@code rxAction} ({@code net_rx_action})</h2>
+ *
+ * <ol>
+ *   <li>{@code req_prod} is read and checked with {@code RING_REQUEST_PROD_OVERFLOW}: a front end
+ *       that moved it more than a ring ahead disables the vif ({@link #disabledBy()}); its queued
+ *       packets are dropped and nothing is written.
+ *   <li>Packets are taken from the queue and planned with {@link RxPacker} ({@code
+ *       netbk_gop_skb}); each consumes its requests and adds its copy ops to one batch. The 2010
+ *       batching rule: {@code count += nr_frags + 1} per packet, stop once {@code count +
+ *       MAX_SKB_FRAGS >= RING_SIZE}.
+ *   <li>Before a packet is taken, two checks the driver did not make: its ops must fit the
+ *       remaining room of the copy-op array ({@code grant_copy_op[2 * NET_RX_RING_SIZE]}), and
+ *       its requests must have been posted ({@code req_cons + slots <= req_prod}). If not, the
+ *       batch ends before it (it stays queued), the event is counted ({@link
+ *       VifStatistics#copyArrayOverflows()}, {@link VifStatistics#estimateOverruns()}) and logged.
+ *       With the 2010 packers on single-page areas a packet uses at most {@code 2 * (nr_frags +
+ *       1)} ops, so the 512-op array cannot overflow under the 2010 batching rule; a smaller array
+ *       ({@link Builder#copyOpArraySize}) shows the detection.
+ *   <li>All ops of the batch go to the hypervisor in one {@code GNTTABOP_copy}.
+ *   <li>Per packet, in order: the responses are written in the slots of the requests it consumed
+ *       (the request's {@code id}; the GSO extra in slot 1), with {@code NETIF_RSP_ERROR} in every
+ *       data slot when any of the packet's own ops failed (each op records its packet; see {@link
+ *       CheckGop} for the 2010 rule, which could blame the wrong packet); {@code
+ *       RING_PUSH_RESPONSES_AND_CHECK_NOTIFY}; the packet's frames are freed; a stopped queue is
+ *       woken once {@code netbk_queue_full} no longer holds.
+ *   <li>One event-channel send if any push asked for a notification.
+ * </ol>
+ *
+ * <p>Not thread-safe; no threads, no clock. Logging only for rare events (disable, copy-array
+ * overflow, estimate overrun, unsupported packets), never per op.
+ */
+public final class Vif {
+    /** Offset of the new head in its page after the {@code netbk_copy_skb} re-layout (16 + 2). */
+    public static final int COPY_SKB_HEAD_OFFSET = 18;
+
+    /** Bytes of head the {@code netbk_copy_skb} re-layout keeps linear (approximation, see above). */
+    public static final int COPY_SKB_HEAD_CAPACITY = Netif.PAGE_SIZE - 320 - COPY_SKB_HEAD_OFFSET;
+
+    /** The 2010 copy-op array: {@code grant_copy_op[2 * NET_RX_RING_SIZE]} = 512 ops. */
+    public static final int COPY_OP_ARRAY_2010 = 2 * RxRing.SIZE;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Vif.class);
+
+    private final Domain backend;
+    private final int frontendDomid;
+    private final Domain peer;
+    private final RxRing.BackRing back;
+    private final RxRing ring;
+    private final EventChannel.Endpoint port;
+    private final GrantCopyEngine engine;
+    private final RxPacker packer;
+    private final int maxSkbFrags;
+    private final int maxRequiredRxSlots;
+    private final int copyOpArraySize;
+    private final VifListener listener;
+
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final PlanBuffer plan = new PlanBuffer();
+    private final GrantCopyBatch batch;
+
+    // per batch (reused)
+    private final Queued[] batchPackets = new Queued[RxRing.SIZE + 1];
+    private final int[] packetFirstIndex = new int[RxRing.SIZE + 1];
+    private final int[] packetSlotBase = new int[RxRing.SIZE + 1];
+    private final int[] packetSlots = new int[RxRing.SIZE + 1];
+    private final int[] packetMetaSlots = new int[RxRing.SIZE + 1];
+    private final boolean[] packetError = new boolean[RxRing.SIZE + 1];
+    private final int[] slotId = new int[2 * RxRing.SIZE];
+    private final int[] slotGref = new int[2 * RxRing.SIZE];
+    private final boolean[] slotExtra = new boolean[2 * RxRing.SIZE];
+    private final int[] slotStatus = new int[2 * RxRing.SIZE];
+    private final int[] slotFlags = new int[2 * RxRing.SIZE];
+    private final int[] slotGsoSize = new int[2 * RxRing.SIZE];
+    private final int[] slotGsoType = new int[2 * RxRing.SIZE];
+    private final long[] lastTags = new long[RxRing.SIZE + 1];
+    private final int[] opPacket;
+    private int lastPackets;
+
+    private int reqConsPeek;
+    private boolean stopped;
+    private RingProtocolException disabledBy;
+
+    private long packetsSent;
+    private long bytesSent;
+    private long packetsErrored;
+    private long packetsDropped;
+    private long slotsUsed;
+    private long copyOps;
+    private long failedCopyOps;
+    private long hypercalls;
+    private long batches;
+    private long notifications;
+    private long queueStops;
+    private long queueWakes;
+    private long copyArrayOverflows;
+    private long estimateOverruns;
+
+    private Vif(Builder b) {
+        this.backend = b.backend;
+        this.frontendDomid = b.frontendDomid;
+        this.peer = b.peer;
+        this.back = b.ring;
+        this.ring = b.ring.ring();
+        this.port = b.port;
+        this.engine = b.hypervisor.grantCopyEngine(b.backend);
+        this.packer = RxPacker.of(b.policy);
+        this.maxSkbFrags = b.maxSkbFrags;
+        this.maxRequiredRxSlots = maxRequiredRxSlots(b.mtu, b.scatterGather, b.maxSkbFrags);
+        this.copyOpArraySize = b.copyOpArraySize;
+        this.listener = b.listener;
+        this.batch = new GrantCopyBatch(b.copyOpArraySize);
+        this.opPacket = new int[b.copyOpArraySize];
+        this.reqConsPeek = b.ring.reqCons();
+    }
+
+    /**
+     * Starts configuring a vif.
+     *
+     * @param hypervisor the host
+     * @param backend the backend (driver) domain, issuer of the copies
+     * @param frontendDomid the guest's domain id (destination of the copies)
+     * @param ring the back view of the guest's RX ring
+     * @param port the backend's end of the event channel to the guest
+     * @return a builder
+     */
+    public static Builder builder(
+            Hypervisor hypervisor,
+            Domain backend,
+            int frontendDomid,
+            RxRing.BackRing ring,
+            EventChannel.Endpoint port) {
+        return new Builder(hypervisor, backend, frontendDomid, ring, port);
+    }
+
+    /**
+     * {@code max_required_rx_slots}: the slots a worst-case packet needs, {@code ceil(mtu / 4096) +
+     * (sg or gso ? MAX_SKB_FRAGS + 1 : 0)}.
+     *
+     * @param mtu the device MTU
+     * @param scatterGather whether scatter-gather or GSO is on
+     * @param maxSkbFrags {@code MAX_SKB_FRAGS}
+     * @return the slot count
+     */
+    public static int maxRequiredRxSlots(int mtu, boolean scatterGather, int maxSkbFrags) {
+        return (mtu + Netif.PAGE_SIZE - 1) / Netif.PAGE_SIZE + (scatterGather ? maxSkbFrags + 1 : 0);
+    }
+
+    // ---- netif_be_start_xmit -------------------------------------------------------------------
+
+    /**
+     * {@code netif_be_start_xmit}: queues a packet for the guest or drops it (see the class
+     * comment). The caller keeps ownership of {@code data}; it is copied into frames here.
+     *
+     * @param skb the packet's layout
+     * @param data its bytes, {@code skb.length()} of them
+     * @param tag the caller's identifier, handed back to the {@link VifListener}
+     * @return whether the packet was queued
+     * @throws IllegalArgumentException if {@code data} does not hold {@code skb.length()} bytes
+     */
+    public boolean startXmit(Skb skb, byte[] data, long tag) {
+        Objects.requireNonNull(skb, "skb");
+        Objects.requireNonNull(data, "data");
+        if (data.length != skb.length()) {
+            throw new IllegalArgumentException(
+                    "startXmit: " + data.length + " data bytes for a packet of length " + skb.length());
+        }
+        if (disabledBy != null) {
+            return drop(tag, DropReason.DISABLED);
+        }
+        if (stopped) {
+            return drop(tag, DropReason.QUEUE_STOPPED);
+        }
+        if (!checkReqProd()) {
+            return drop(tag, DropReason.DISABLED);
+        }
+        if (queueFull()) {
+            return drop(tag, DropReason.RING_FULL);
+        }
+        Skb s = skb;
+        int estimate;
+        try {
+            if (headCrossesPage(skb)) {
+                s = copySkb(skb);
+            }
+            estimate = packer.estimateSlots(s);
+        } catch (PolicyViolationException | InvalidPacketException e) {
+            LOG.debug("vif to domain {}: packet {} dropped: {}", frontendDomid, tag, e.getMessage());
+            return drop(tag, DropReason.UNSUPPORTED);
+        }
+        if (peer == null && hasForeign(s)) {
+            return drop(tag, DropReason.NO_PEER);
+        }
+        queue.addLast(place(s, data, tag, estimate));
+        reqConsPeek += estimate;
+        if (queueFull()) {
+            ring.setReqEvent(reqConsPeek + maxRequiredRxSlots);
+            if (queueFull()) {
+                stopped = true;
+                queueStops++;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code netif_be_int}: the front end notified the backend (it posted requests). Wakes a
+     * stopped queue once the ring can take a worst-case packet again.
+     */
+    public void frontendEvent() {
+        if (disabledBy == null && checkReqProd()) {
+            maybeWake();
+        }
+    }
+
+    // ---- net_rx_action -------------------------------------------------------------------------
+
+    /**
+     * {@code net_rx_action}: one batch (see the class comment).
+     *
+     * @return the number of packets whose responses were written
+     */
+    public int rxAction() {
+        lastPackets = 0;
+        if (disabledBy != null || queue.isEmpty() || !checkReqProd()) {
+            return 0;
+        }
+        int reqProd = ring.reqProd();
+        batch.clear();
+        int count = 0;
+        int nPackets = 0;
+        int nSlots = 0;
+        while (!queue.isEmpty()) {
+            Queued p = queue.peekFirst();
+            packer.plan(p.skb, plan);
+            int slots = plan.slotCount();
+            int ops = plan.opCount();
+            if (Integer.compareUnsigned(reqProd - back.reqCons(), slots) < 0) {
+                estimateOverruns++;
+                LOG.warn(
+                        "vif to domain {}: packet {} needs {} requests but only {} are posted"
+                                + " (req_cons {}, req_prod {}): reservation was wrong; batch ends here",
+                        frontendDomid,
+                        p.tag,
+                        slots,
+                        Integer.toUnsignedString(reqProd - back.reqCons()),
+                        Integer.toUnsignedString(back.reqCons()),
+                        Integer.toUnsignedString(reqProd));
+                break;
+            }
+            if (batch.size() + ops > copyOpArraySize) {
+                if (nPackets == 0) {
+                    queue.pollFirst();
+                    LOG.warn(
+                            "vif to domain {}: packet {} needs {} copy ops, more than the array of {}; dropped",
+                            frontendDomid,
+                            p.tag,
+                            ops,
+                            copyOpArraySize);
+                    reqConsPeek -= p.estimate;
+                    release(p);
+                    drop(p.tag, DropReason.COPY_ARRAY_TOO_SMALL);
+                    continue;
+                }
+                copyArrayOverflows++;
+                LOG.warn(
+                        "vif to domain {}: copy-op array overflow averted: {} ops queued + {} for packet {} > {};"
+                                + " batch ends here",
+                        frontendDomid,
+                        batch.size(),
+                        ops,
+                        p.tag,
+                        copyOpArraySize);
+                break;
+            }
+            queue.pollFirst();
+            takePacket(p, nPackets, nSlots);
+            nSlots += slots;
+            count += p.skb.fragCount() + 1;
+            nPackets++;
+            if (count + maxSkbFrags >= RxRing.SIZE) {
+                break;
+            }
+        }
+        if (nPackets == 0) {
+            return 0;
+        }
+        int nOps = batch.size();
+        Arrays.fill(packetError, 0, nPackets, false);
+        if (nOps > 0) {
+            engine.copy(batch);
+            hypercalls++;
+            copyOps += nOps;
+            for (int i = 0; i < nOps; i++) {
+                if (batch.status(i) != GntStatus.OKAY) {
+                    failedCopyOps++;
+                    packetError[opPacket[i]] = true;
+                }
+            }
+        }
+        batches++;
+        boolean notify = false;
+        for (int j = 0; j < nPackets; j++) {
+            notify |= respond(j);
+        }
+        if (notify) {
+            port.send();
+            notifications++;
+        }
+        lastPackets = nPackets;
+        return nPackets;
+    }
+
+    private void takePacket(Queued p, int j, int slotBase) {
+        int first = back.reqCons();
+        int slots = plan.slotCount();
+        int meta = 0;
+        for (int s = 0; s < slots; s++) {
+            int idx = back.takeRequest();
+            int k = slotBase + s;
+            slotId[k] = ring.requestId(idx);
+            slotGref[k] = ring.requestGref(idx);
+            slotExtra[k] = plan.slotIsExtra(s);
+            slotFlags[k] = plan.slotFlags(s);
+            if (slotExtra[k]) {
+                slotGsoSize[k] = plan.slotGsoSize(s);
+                GsoType t = plan.slotGsoType(s);
+                slotGsoType[k] = t == null ? Netif.GSO_TYPE_NONE : t.wireValue();
+            } else {
+                slotStatus[k] = plan.slotStatus(s);
+                meta++;
+            }
+        }
+        for (int i = 0, n = plan.opCount(); i < n; i++) {
+            int area = plan.opSource(i) + 1;
+            int srcOffset = plan.opSourceOffset(i);
+            int destGref = slotGref[slotBase + plan.opSlot(i)];
+            int op;
+            if (p.grefs[area] >= 0) {
+                op = batch.add(
+                        true,
+                        p.grefs[area],
+                        peer.domid(),
+                        srcOffset,
+                        true,
+                        Integer.toUnsignedLong(destGref),
+                        frontendDomid,
+                        plan.opDestOffset(i),
+                        plan.opLength(i));
+            } else {
+                op = batch.add(
+                        false,
+                        p.frames[area],
+                        Hypervisor.DOMID_SELF,
+                        srcOffset,
+                        true,
+                        Integer.toUnsignedLong(destGref),
+                        frontendDomid,
+                        plan.opDestOffset(i),
+                        plan.opLength(i));
+            }
+            opPacket[op] = j;
+        }
+        batchPackets[j] = p;
+        lastTags[j] = p.tag;
+        packetFirstIndex[j] = first;
+        packetSlotBase[j] = slotBase;
+        packetSlots[j] = slots;
+        packetMetaSlots[j] = meta;
+        slotsUsed += slots;
+    }
+
+    private boolean respond(int j) {
+        Queued p = batchPackets[j];
+        batchPackets[j] = null;
+        boolean error = packetError[j];
+        int first = packetFirstIndex[j];
+        int base = packetSlotBase[j];
+        int slots = packetSlots[j];
+        for (int s = 0; s < slots; s++) {
+            int k = base + s;
+            if (slotExtra[k]) {
+                ring.writeGsoExtra(first + s, slotFlags[k], slotGsoSize[k], slotGsoType[k]);
+            } else {
+                ring.writeResponse(first + s, slotId[k], 0, slotFlags[k], error ? Netif.RSP_ERROR : slotStatus[k]);
+            }
+        }
+        back.setRspProdPvt(first + slots);
+        boolean notify = back.pushResponsesAndCheckNotify();
+        if (error) {
+            packetsErrored++;
+        } else {
+            packetsSent++;
+            bytesSent += p.skb.length();
+        }
+        release(p);
+        listener.responded(p.tag, error, slots);
+        maybeWake();
+        return notify;
+    }
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    /**
+     * {@code netbk_queue_full}: whether the ring cannot take a worst-case packet beyond what is
+     * already reserved.
+     *
+     * @return whether the ring counts as full
+     */
+    public boolean queueFull() {
+        int reqProd = ring.reqProd();
+        return Integer.compareUnsigned(reqProd - reqConsPeek, maxRequiredRxSlots) < 0
+                || Integer.compareUnsigned(back.rspProdPvt() + RxRing.SIZE - reqConsPeek, maxRequiredRxSlots) < 0;
+    }
+
+    /** @return whether the queue is stopped ({@code netif_queue_stopped}) */
+    public boolean queueStopped() {
+        return stopped;
+    }
+
+    /** @return the number of packets queued and not yet on the ring */
+    public int queuedPackets() {
+        return queue.size();
+    }
+
+    /** @return {@code rx_req_cons_peek}: where {@code req_cons} will be once the queue is drained */
+    public int reqConsPeek() {
+        return reqConsPeek;
+    }
+
+    /** @return {@code max_required_rx_slots} of this vif */
+    public int maxRequiredRxSlots() {
+        return maxRequiredRxSlots;
+    }
+
+    /** @return the packing policy */
+    public PackingPolicy policy() {
+        return packer.policy();
+    }
+
+    /** @return the error that disabled the vif, if it is disabled */
+    public Optional<RingProtocolException> disabledBy() {
+        return Optional.ofNullable(disabledBy);
+    }
+
+    /** @return a snapshot of the counters */
+    public VifStatistics statistics() {
+        return new VifStatistics(
+                packetsSent,
+                bytesSent,
+                packetsErrored,
+                packetsDropped,
+                slotsUsed,
+                copyOps,
+                failedCopyOps,
+                hypercalls,
+                batches,
+                notifications,
+                queueStops,
+                queueWakes,
+                copyArrayOverflows,
+                estimateOverruns);
+    }
+
+    /**
+     * The last {@link #rxAction()} batch, op by op, with the 2010 attribution beside the model's.
+     * Allocates; meant for tests and tools.
+     *
+     * @return the report (empty lists when the last call put nothing on the ring)
+     */
+    public BatchReport lastBatch() {
+        int n = lastPackets;
+        int nOps = n == 0 ? 0 : batch.size();
+        List<Long> tags = new ArrayList<>();
+        List<Integer> ops = new ArrayList<>();
+        List<Integer> statuses = new ArrayList<>();
+        List<Integer> metas = new ArrayList<>();
+        List<Boolean> errors = new ArrayList<>();
+        List<Boolean> seed = new ArrayList<>();
+        int[] st = new int[nOps];
+        int[] meta = Arrays.copyOf(packetMetaSlots, n);
+        for (int i = 0; i < nOps; i++) {
+            ops.add(opPacket[i]);
+            st[i] = batch.status(i);
+            statuses.add(st[i]);
+        }
+        boolean[] seedBad = CheckGop.seedAttribution(meta, st);
+        for (int j = 0; j < n; j++) {
+            tags.add(lastTags[j]);
+            metas.add(meta[j]);
+            errors.add(packetError[j]);
+            seed.add(seedBad[j]);
+        }
+        return new BatchReport(tags, ops, statuses, metas, errors, seed);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private boolean checkReqProd() {
+        try {
+            back.checkedReqProd();
+            return true;
+        } catch (RingProtocolException e) {
+            disable(e);
+            return false;
+        }
+    }
+
+    private void disable(RingProtocolException e) {
+        disabledBy = e;
+        LOG.error("vif to domain {} disabled: {}", frontendDomid, e.getMessage());
+        if (!stopped) {
+            stopped = true;
+            queueStops++;
+        }
+        while (!queue.isEmpty()) {
+            Queued p = queue.pollFirst();
+            release(p);
+            drop(p.tag, DropReason.DISABLED);
+        }
+    }
+
+    private void maybeWake() {
+        if (stopped && disabledBy == null && !queueFull()) {
+            stopped = false;
+            queueWakes++;
+        }
+    }
+
+    private boolean drop(long tag, DropReason reason) {
+        packetsDropped++;
+        listener.dropped(tag, reason);
+        return false;
+    }
+
+    private static boolean headCrossesPage(Skb skb) {
+        return skb.headOffset() + skb.headLength() > Netif.PAGE_SIZE
+                || (skb.headLength() > 0 && skb.headOffset() >= Netif.PAGE_SIZE);
+    }
+
+    /** {@code netbk_copy_skb}: a fresh head in one page, the rest in full-page local fragments. */
+    private Skb copySkb(Skb skb) {
+        int headLength = Math.min(skb.headLength(), COPY_SKB_HEAD_CAPACITY);
+        Skb.Builder b = Skb.builder().maxFrags(maxSkbFrags).head(COPY_SKB_HEAD_OFFSET, headLength);
+        for (int rest = skb.length() - headLength; rest > 0; rest -= Netif.PAGE_SIZE) {
+            b.frag(0, Math.min(rest, Netif.PAGE_SIZE));
+        }
+        if (skb.hasGso()) {
+            b.gso(skb.gsoSize(), skb.gsoType());
+        }
+        return b.checksum(skb.checksum()).build();
+    }
+
+    private static boolean hasForeign(Skb skb) {
+        for (int k = 0; k < skb.fragCount(); k++) {
+            if (skb.fragForeign(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Queued place(Skb skb, byte[] data, long tag, int estimate) {
+        int areas = skb.fragCount() + 1;
+        long[] frames = new long[areas];
+        int[] grefs = new int[areas];
+        int pos = 0;
+        for (int a = 0; a < areas; a++) {
+            int offset = a == 0 ? skb.headOffset() : skb.fragOffset(a - 1);
+            int length = a == 0 ? skb.headLength() : skb.fragLength(a - 1);
+            boolean foreign = a > 0 && skb.fragForeign(a - 1);
+            Domain owner = foreign ? peer : backend;
+            long frame = owner.allocateFrame();
+            if (length > 0) {
+                owner.write(frame, offset, data, pos, length);
+            }
+            pos += length;
+            frames[a] = frame;
+            grefs[a] = foreign ? peer.grantTable().grantAccess(backend.domid(), frame, true) : -1;
+        }
+        return new Queued(skb, tag, frames, grefs, estimate);
+    }
+
+    private void release(Queued p) {
+        for (int a = 0; a < p.frames.length; a++) {
+            if (p.grefs[a] >= 0) {
+                peer.grantTable().endAccess(p.grefs[a]);
+                peer.freeFrame(p.frames[a]);
+            } else {
+                backend.freeFrame(p.frames[a]);
+            }
+        }
+    }
+
+    /** A queued packet: its layout, tag, the frames holding its areas and their peer grants. */
+    private static final class Queued {
+        final Skb skb;
+        final long tag;
+        final long[] frames;
+        final int[] grefs;
+        final int estimate;
+
+        Queued(Skb skb, long tag, long[] frames, int[] grefs, int estimate) {
+            this.skb = skb;
+            this.tag = tag;
+            this.frames = frames;
+            this.grefs = grefs;
+            this.estimate = estimate;
+        }
+    }
+
+    /** Configures a {@link Vif}. */
+    public static final class Builder {
+        private final Hypervisor hypervisor;
+        private final Domain backend;
+        private final int frontendDomid;
+        private final RxRing.BackRing ring;
+        private final EventChannel.Endpoint port;
+        private Domain peer;
+        private PackingPolicy policy = PackingPolicy.COALESCE;
+        private int mtu = 1500;
+        private boolean scatterGather = true;
+        private int maxSkbFrags = Netif.MAX_SKB_FRAGS_2010;
+        private int copyOpArraySize = COPY_OP_ARRAY_2010;
+        private VifListener listener = VifListener.NONE;
+
+        private Builder(
+                Hypervisor hypervisor,
+                Domain backend,
+                int frontendDomid,
+                RxRing.BackRing ring,
+                EventChannel.Endpoint port) {
+            this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor");
+            this.backend = Objects.requireNonNull(backend, "backend");
+            this.frontendDomid = frontendDomid;
+            this.ring = Objects.requireNonNull(ring, "ring");
+            this.port = Objects.requireNonNull(port, "port");
+        }
+
+        /**
+         * @param p the domain foreign fragments come from (it grants them to the backend)
+         * @return this
+         */
+        public Builder peer(Domain p) {
+            this.peer = p;
+            return this;
+        }
+
+        /**
+         * @param p the packing policy (default {@link PackingPolicy#COALESCE})
+         * @return this
+         */
+        public Builder policy(PackingPolicy p) {
+            this.policy = Objects.requireNonNull(p, "policy");
+            return this;
+        }
+
+        /**
+         * @param m the device MTU (default 1500), 68 .. 65535
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder mtu(int m) {
+            if (m < 68 || m > 65535) {
+                throw new IllegalArgumentException("mtu: " + m + " outside 68..65535");
+            }
+            this.mtu = m;
+            return this;
+        }
+
+        /**
+         * @param sg whether scatter-gather/GSO is on (default true): it adds {@code MAX_SKB_FRAGS +
+         *     1} to {@code max_required_rx_slots}
+         * @return this
+         */
+        public Builder scatterGather(boolean sg) {
+            this.scatterGather = sg;
+            return this;
+        }
+
+        /**
+         * @param n {@code MAX_SKB_FRAGS} (default 18, the 2010 kernels), 1 .. 64
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxSkbFrags(int n) {
+            if (n < 1 || n > 64) {
+                throw new IllegalArgumentException("maxSkbFrags: " + n + " outside 1..64");
+            }
+            this.maxSkbFrags = n;
+            return this;
+        }
+
+        /**
+         * @param n ops the copy-op array holds (default {@link #COPY_OP_ARRAY_2010}), 1 .. 65536
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder copyOpArraySize(int n) {
+            if (n < 1 || n > 65536) {
+                throw new IllegalArgumentException("copyOpArraySize: " + n + " outside 1..65536");
+            }
+            this.copyOpArraySize = n;
+            return this;
+        }
+
+        /**
+         * @param l told what became of each packet (default: nothing)
+         * @return this
+         */
+        public Builder listener(VifListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /** @return the vif, its peek counter starting at the ring's current {@code req_cons} */
+        public Vif build() {
+            return new Vif(this);
+        }
+    }
+}
