@@ -88,3 +88,42 @@ struct.pack_into("<QHH", encoded, 0, 1, 0x7FF0, 8)   # source: gmfn 1 of DOMID_S
 struct.pack_into("<QHH", encoded, 16, 0, 1, 0)       # dest: gref 0 of domain 1
 struct.pack_into("<HHh", encoded, 32, 64, 2, 0)      # len 64, GNTCOPY_dest_gref
 write(copy, "encoded", grant(1, 0, 1, 0) + u8(0, 4, 1, 0) + bytes(encoded))
+
+# ---- VifFuzzTest.engine: start flag (+ index), policy, then per step an opcode 0..8 ---------------
+vif = RES + "/netback/VifFuzzTestInputs/engine"
+
+
+def v_grant(frame, readonly=False):
+    return u8(0, 1, frame, 0 if readonly else 1)
+
+
+def v_post(ids_grefs):
+    out = u8(3, len(ids_grefs))
+    for gid, gidx in ids_grefs:
+        out += u8(1, gidx) + u16(gid)
+    return out + u8(1)  # notify even when the rule says no
+
+
+def v_packet(head_off, head_len, frags=(), gso=None, csum=0):
+    out = u8(5, len(frags)) + u16(head_off) + u8(0) + u16(head_len)
+    for off, length, foreign in frags:
+        out += u16(off) + u16(length - 1) + u8(0 if foreign else 1)
+    out += u8({None: 2, 4: 0, 6: 1}[gso[1] if gso else None])
+    if gso:
+        out += u16(gso[0] - 1)
+    return out + u8(csum)
+
+
+RXACTION = u8(6)
+grants8 = b"".join(v_grant(f) for f in range(24))
+posts8 = v_post([(100 + k, k) for k in range(24)])
+write(vif, "well-behaved", u8(0, 0) + grants8 + posts8 + v_packet(64, 1514) + v_packet(0, 54, [(0, 100, False), (200, 100, True)])
+      + RXACTION + v_packet(2, 66, [(0, 4096, False), (0, 1000, False)], gso=(1448, 4), csum=1) + RXACTION)
+write(vif, "per-frag-wraps", u8(1) + i32(0xFFFFFFFC) + u8(1) + grants8 + posts8 + v_packet(0, 0, [(0, 300, False)])
+      + v_packet(10, 200, [(0, 4096, False)]) + RXACTION + posts8 + RXACTION)
+write(vif, "revoked-and-readonly", u8(0, 0) + v_grant(0, readonly=True) + v_grant(1) + v_post([(k, k % 2) for k in range(24)])
+      + u8(1, 1) + v_packet(0, 1000) + v_packet(0, 500) + RXACTION + u8(8, 0) + RXACTION)
+write(vif, "req-prod-overflow", u8(0, 0) + grants8 + posts8 + v_packet(0, 100) + u8(4, 1) + i32(0x1000) + RXACTION
+      + v_packet(0, 100) + u8(7))
+write(vif, "queue-stops", u8(0, 0) + grants8 + posts8 + b"".join(v_packet(0, 1500) for _ in range(6)) + u8(7)
+      + RXACTION + u8(4, 0) + u16(-3) + RXACTION)
