@@ -49,10 +49,48 @@ class VifFuzzTest {
     private static final int GUEST_FRAMES = 24;
     private static final int MAX_STEPS = 300;
 
-    private final Map<Long, String> outcome = new HashMap<>();
-    private long delivered;
-    private long errored;
-    private long dropped;
+    /**
+     * What became of each packet, per fuzz input: state must not live in fields, Jazzer's fuzzing
+     * mode runs every input on the same test instance.
+     */
+    private static final class Outcomes implements VifListener {
+        final Map<Long, String> outcome = new HashMap<>();
+        long delivered;
+        long errored;
+        long dropped;
+
+        @Override
+        public void responded(long tag, boolean error, int slots) {
+            end(tag, error ? "errored" : "delivered");
+            if (error) {
+                errored++;
+            } else {
+                delivered++;
+            }
+        }
+
+        @Override
+        public void dropped(long tag, DropReason reason) {
+            end(tag, "dropped " + reason);
+            dropped++;
+        }
+
+        private void end(long tag, String how) {
+            assertThat(outcome).as("tag %d ended twice: %s", tag, how).containsEntry(tag, null);
+            outcome.put(tag, how);
+        }
+
+        void assertBalanced(Vif vif, long sent) {
+            VifStatistics s = vif.statistics();
+            long open = outcome.values().stream().filter(o -> o == null).count();
+            assertThat(open).as("packets not yet ended").isEqualTo(vif.queuedPackets());
+            assertThat(delivered + dropped + errored + open).as("sent").isEqualTo(sent);
+            assertThat(s.packetsSent()).isEqualTo(delivered);
+            assertThat(s.packetsErrored()).isEqualTo(errored);
+            assertThat(s.packetsDropped()).isEqualTo(dropped);
+            assertThat(s.failedCopyOps()).isBetween(0L, s.copyOps());
+        }
+    }
 
     /**
      * Opcodes: 0 grant a guest frame, 1 end a grant, 2 write a raw guest grant entry, 3 post
@@ -73,26 +111,11 @@ class VifFuzzTest {
         RxRing ring = RxRing.startingAt(start);
         EventChannel channel = hv.bindInterdomain(backend, guest);
         PackingPolicy policy = PackingPolicy.values()[in.below(PackingPolicy.values().length)];
+        Outcomes outcomes = new Outcomes();
         Vif vif = Vif.builder(hv, backend, GUEST, ring.attachBack(start), channel.first())
                 .peer(peer)
                 .policy(policy)
-                .listener(new VifListener() {
-                    @Override
-                    public void responded(long tag, boolean error, int slots) {
-                        end(tag, error ? "errored" : "delivered");
-                        if (error) {
-                            errored++;
-                        } else {
-                            delivered++;
-                        }
-                    }
-
-                    @Override
-                    public void dropped(long tag, DropReason reason) {
-                        end(tag, "dropped " + reason);
-                        dropped++;
-                    }
-                })
+                .listener(outcomes)
                 .build();
         RxRing.FrontRing front = ring.attachFront(start);
         GrantTable table = guest.grantTable();
@@ -135,7 +158,7 @@ class VifFuzzTest {
                             bytes[i] = (byte) (sent * 31 + i * 7 + 3);
                         }
                         long tag = sent++;
-                        outcome.put(tag, null);
+                        outcomes.outcome.put(tag, null);
                         vif.startXmit(skb, bytes, tag);
                     }
                 }
@@ -150,7 +173,7 @@ class VifFuzzTest {
                     }
                 }
             }
-            assertBalanced(vif, sent);
+            outcomes.assertBalanced(vif, sent);
         }
     }
 
@@ -177,22 +200,6 @@ class VifFuzzTest {
                         .isTrue();
             }
         }
-    }
-
-    private void assertBalanced(Vif vif, long sent) {
-        VifStatistics s = vif.statistics();
-        long open = outcome.values().stream().filter(o -> o == null).count();
-        assertThat(open).as("packets not yet ended").isEqualTo(vif.queuedPackets());
-        assertThat(delivered + dropped + errored + open).isEqualTo(sent);
-        assertThat(s.packetsSent()).isEqualTo(delivered);
-        assertThat(s.packetsErrored()).isEqualTo(errored);
-        assertThat(s.packetsDropped()).isEqualTo(dropped);
-        assertThat(s.failedCopyOps()).isBetween(0L, s.copyOps());
-    }
-
-    private void end(long tag, String how) {
-        assertThat(outcome).as("tag %d ended twice: %s", tag, how).containsEntry(tag, null);
-        outcome.put(tag, how);
     }
 
     /** A packet layout from the input, or null when the packet model refuses it. */
