@@ -285,7 +285,6 @@ public final class Vif {
      * @return the number of packets whose responses were written
      */
     public int rxAction() {
-        lastPackets = 0;
         if (disabledBy != null || queue.isEmpty() || !checkReqProd()) {
             return 0;
         }
@@ -347,6 +346,7 @@ public final class Vif {
             }
         }
         if (nPackets == 0) {
+            lastPackets = 0;
             return 0;
         }
         int nOps = batch.size();
@@ -527,10 +527,11 @@ public final class Vif {
     }
 
     /**
-     * The last {@link #rxAction()} batch, op by op, with the 2010 attribution beside the model's.
+     * The last {@link #rxAction()} batch that put packets on the ring, op by op, with the 2010 attribution beside the model's.
      * Allocates; meant for tests and tools.
      *
-     * @return the report (empty lists when the last call put nothing on the ring)
+     * @return the report (empty lists before the first batch or after a call that ended a batch
+     *     before its first packet)
      */
     public BatchReport lastBatch() {
         int n = lastPackets;

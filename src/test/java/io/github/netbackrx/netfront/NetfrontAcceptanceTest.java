@@ -1,0 +1,215 @@
+package io.github.netbackrx.netfront;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.netbackrx.core.ChecksumState;
+import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.Netif;
+import io.github.netbackrx.core.RxRing;
+import io.github.netbackrx.xen.Domain;
+import io.github.netbackrx.xen.EventChannel;
+import io.github.netbackrx.xen.Hypervisor;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Netfront's acceptance rules, driven by hand-written responses on the ring. */
+class NetfrontAcceptanceTest {
+    private final Hypervisor hv = new Hypervisor();
+    private final Domain backend = hv.createDomain(0);
+    private final Domain guest = hv.createDomain(1);
+    private final RxRing ring = RxRing.startingAt(-2);
+    private final EventChannel channel = hv.bindInterdomain(backend, guest);
+    private final List<Object> seen = new ArrayList<>();
+    private final Netfront nf = new Netfront(guest, 0, ring.attachFront(-2), channel.second(), new NetfrontListener() {
+        @Override
+        public void received(ReceivedPacket p) {
+            seen.add(p);
+        }
+
+        @Override
+        public void rejected(RejectReason r) {
+            seen.add(r);
+        }
+    });
+    private int prod = -2;
+
+    NetfrontAcceptanceTest() {
+        assertThat(nf.refill()).isEqualTo(256);
+        assertThat(ring.reqProd()).isEqualTo(254);
+        assertThat(ring.requestId(-2)).isEqualTo(254);
+        assertThat(channel.first().takePending()).isTrue();
+    }
+
+    private void data(int status, int flags) {
+        data(0, status, flags);
+    }
+
+    private void data(int offset, int status, int flags) {
+        ring.writeResponse(prod, ring.requestId(prod), offset, flags, status);
+        prod++;
+    }
+
+    private void fill(int status, byte value) {
+        long frame = guest.grantTable().frame(ring.requestGref(prod));
+        byte[] b = new byte[Math.max(status, 0)];
+        java.util.Arrays.fill(b, value);
+        guest.write(frame, 0, b, 0, b.length);
+    }
+
+    private Object pollOne() {
+        ring.setRspProd(prod);
+        nf.poll();
+        assertThat(seen).hasSize(1);
+        return seen.remove(0);
+    }
+
+    @Test
+    void acceptsAChainAndReassemblesBytesAcrossTheWrap() {
+        fill(100, (byte) 1);
+        data(100, Netif.RXF_MORE_DATA | Netif.RXF_DATA_VALIDATED);
+        fill(50, (byte) 2);
+        data(50, Netif.RXF_MORE_DATA);
+        fill(7, (byte) 3);
+        data(7, 0);
+        ReceivedPacket p = (ReceivedPacket) pollOne();
+        assertThat(p.length()).isEqualTo(157);
+        assertThat(p.bytes()[0]).isEqualTo((byte) 1);
+        assertThat(p.bytes()[120]).isEqualTo((byte) 2);
+        assertThat(p.bytes()[156]).isEqualTo((byte) 3);
+        assertThat(p.checksum()).isEqualTo(ChecksumState.UNNECESSARY);
+        assertThat(p.slots()).isEqualTo(3);
+        assertThat(p.gsoType()).isNull();
+        assertThat(nf.statistics().packetsReceived()).isEqualTo(1);
+        assertThat(ring.rspEvent()).isEqualTo(prod + 1);
+    }
+
+    @Test
+    void gsoExtraAndChecksumRules() {
+        data(60, Netif.RXF_EXTRA_INFO | Netif.RXF_MORE_DATA);
+        ring.writeGsoExtra(prod++, 0, 1448, Netif.GSO_TYPE_TCPV4);
+        data(100, 0);
+        ReceivedPacket p = (ReceivedPacket) pollOne();
+        assertThat(p.gsoSize()).isEqualTo(1448);
+        assertThat(p.gsoType()).isEqualTo(GsoType.TCPV4);
+        assertThat(p.checksum()).isEqualTo(ChecksumState.PARTIAL); // forced: GSO without csum_blank
+        assertThat(nf.statistics().gsoChecksumFixups()).isEqualTo(1);
+        data(60, Netif.RXF_CSUM_BLANK | Netif.RXF_DATA_VALIDATED);
+        assertThat(((ReceivedPacket) pollOne()).checksum()).isEqualTo(ChecksumState.PARTIAL);
+        data(60, 0);
+        assertThat(((ReceivedPacket) pollOne()).checksum()).isEqualTo(ChecksumState.NONE);
+    }
+
+    @Test
+    void badGso() {
+        data(60, Netif.RXF_EXTRA_INFO);
+        ring.writeGsoExtra(prod++, 0, 0, Netif.GSO_TYPE_TCPV4);
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_GSO);
+        data(60, Netif.RXF_EXTRA_INFO);
+        ring.writeGsoExtra(prod++, 0, 1000, 3);
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_GSO);
+    }
+
+    @Test
+    void invalidExtraTypeAndMissingExtra() {
+        data(60, Netif.RXF_EXTRA_INFO);
+        ring.writeResponse(prod++, 0, 0, 0, 0); // an extra of type 0 (byte 0), flags 0 (byte 1)
+        assertThat(pollOne()).isEqualTo(RejectReason.INVALID_EXTRA_TYPE);
+        data(60, Netif.RXF_EXTRA_INFO);
+        ring.writeResponse(prod++, Netif.EXTRA_TYPE_MAX, 0, 0, 0);
+        assertThat(pollOne()).isEqualTo(RejectReason.INVALID_EXTRA_TYPE);
+        data(60, Netif.RXF_EXTRA_INFO);
+        ring.writeGsoExtra(prod++, Netif.EXTRA_FLAG_MORE, 1000, 1); // MORE but nothing follows
+        assertThat(pollOne()).isEqualTo(RejectReason.MISSING_EXTRA);
+        data(60, Netif.RXF_EXTRA_INFO); // extra_info but nothing follows
+        assertThat(pollOne()).isEqualTo(RejectReason.MISSING_EXTRA);
+        data(60, 0);
+        assertThat(pollOne()).isInstanceOf(ReceivedPacket.class);
+    }
+
+    @Test
+    void statusAndOffsetBounds() {
+        data(Netif.RSP_ERROR, 0);
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_STATUS);
+        data(100, 4000, 0);
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_STATUS);
+        data(96, 4000, 0); // offset + status = 4096: allowed
+        assertThat(pollOne()).isInstanceOf(ReceivedPacket.class);
+        data(0, 0); // status 0 is not rejected
+        assertThat(pollOne()).isInstanceOf(ReceivedPacket.class);
+    }
+
+    @Test
+    void needMoreSlots() {
+        data(60, Netif.RXF_MORE_DATA);
+        assertThat(pollOne()).isEqualTo(RejectReason.NEED_MORE_SLOTS);
+    }
+
+    @Test
+    void atMost18DataSlotsOr19WhenTheFirstIsSmall() {
+        for (int s = 0; s < 19; s++) {
+            data(s == 0 ? 257 : 10, s < 18 ? Netif.RXF_MORE_DATA : 0);
+        }
+        assertThat(pollOne()).isEqualTo(RejectReason.TOO_MANY_SLOTS);
+        for (int s = 0; s < 19; s++) {
+            data(s == 0 ? 256 : 10, s < 18 ? Netif.RXF_MORE_DATA : 0);
+        }
+        assertThat(pollOne()).isInstanceOf(ReceivedPacket.class);
+        for (int s = 0; s < 20; s++) {
+            data(10, s < 19 ? Netif.RXF_MORE_DATA : 0);
+        }
+        assertThat(pollOne()).isEqualTo(RejectReason.TOO_MANY_SLOTS);
+        assertThat(nf.statistics().rejectedBy()).containsEntry(RejectReason.TOO_MANY_SLOTS, 2L);
+    }
+
+    @Test
+    void ringGoesOnAndBuffersAreReposted() {
+        data(Netif.RSP_ERROR, 0);
+        data(60, 0);
+        ring.setRspProd(prod);
+        nf.poll();
+        assertThat(seen).hasSize(2).first().isEqualTo(RejectReason.BAD_STATUS);
+        assertThat(nf.outstandingRequests()).isEqualTo(255); // the errored buffer was reposted
+        assertThat(guest.liveFrames()).isEqualTo(255);
+        assertThat(guest.grantTable().grantsInUse()).isEqualTo(255);
+    }
+
+    @Test
+    void responseProdOverflowBreaksTheDevice() {
+        ring.setRspProd(prod + 257);
+        nf.poll();
+        assertThat(nf.brokenBy())
+                .hasValueSatisfying(e -> assertThat(e.macro()).isEqualTo("RING_RESPONSE_PROD_OVERFLOW"));
+        assertThat(nf.refill()).isZero();
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void refillPostsOnlyInBatchesOfNineteen() {
+        for (int i = 0; i < 18; i++) {
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.stopPosting();
+        nf.poll();
+        nf.resumePosting();
+        assertThat(nf.refill()).isEqualTo(0); // 18 free: not a batch
+        data(60, 0);
+        ring.setRspProd(prod);
+        nf.poll();
+        assertThat(nf.outstandingRequests()).isEqualTo(256);
+        assertThat(nf.statistics().requestsPosted()).isEqualTo(256 + 19);
+    }
+
+    @Test
+    void faultHooksRejectUnknownIndices() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nf.revokeGrant(prod + 256))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no untampered outstanding request");
+        nf.revokeGrant(prod);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nf.makeGrantReadOnly(prod))
+                .isInstanceOf(IllegalArgumentException.class);
+        nf.writeReqProd(5);
+        assertThat(ring.reqProd()).isEqualTo(5);
+    }
+}
