@@ -19,7 +19,16 @@ public record BatchReport(
         List<Integer> metaSlots,
         List<Boolean> errored,
         List<Boolean> seedErrored) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param tags per packet in batch order, the caller's tag
+     * @param opPacket per copy op in issue order, the index of the packet it was issued for
+     * @param opStatus per copy op, its {@code GNTST} status
+     * @param metaSlots per packet, its data buffers
+     * @param errored per packet, whether the model wrote {@code NETIF_RSP_ERROR}
+     * @param seedErrored per packet, what the 2010 {@code netbk_check_gop} would have concluded
+     */
     public BatchReport {
         tags = List.copyOf(tags);
         opPacket = List.copyOf(opPacket);

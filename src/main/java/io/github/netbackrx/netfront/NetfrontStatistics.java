@@ -23,7 +23,18 @@ public record NetfrontStatistics(
         long requestsPosted,
         long notifications,
         long gsoChecksumFixups) {
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param packetsReceived packets accepted ({@code rx_packets})
+     * @param bytesReceived their bytes ({@code rx_bytes})
+     * @param packetsRejected packets dropped ({@code rx_errors})
+     * @param rejectedBy drops per reason
+     * @param responsesConsumed response slots consumed, extras included
+     * @param requestsPosted requests written (fresh and recycled buffers)
+     * @param notifications event-channel sends to the backend
+     * @param gsoChecksumFixups GSO packets without {@code csum_blank} forced to PARTIAL
+     */
     public NetfrontStatistics {
         rejectedBy = Map.copyOf(rejectedBy);
     }

@@ -98,6 +98,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCommandLineUsesTheSimulationWiring() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".sim..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".sim..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
     void packagesAreFreeOfCycles() {
         slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(main);
     }

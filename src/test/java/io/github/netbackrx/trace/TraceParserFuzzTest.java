@@ -1,0 +1,100 @@
+package io.github.netbackrx.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.netbackrx.core.Finding;
+import io.github.netbackrx.core.Invariant;
+import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.PlanChecker;
+import io.github.netbackrx.core.PolicyViolationException;
+import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.core.RxPlan;
+import io.github.netbackrx.core.Skb;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Fuzzes the trace parser with arbitrary text (the bytes decoded as UTF-8). Checked on every
+ * input:
+ *
+ * <ul>
+ *   <li>{@link TraceParser#read} never throws, and {@link TraceParser#parse} throws {@link
+ *       TraceFormatException} exactly when {@code read} reported errors, carrying the same errors;
+ *   <li>{@link TraceParser#parsePacket} on each input line throws nothing but {@link
+ *       TraceFormatException};
+ *   <li>every accepted packet round-trips: {@link TraceWriter#toLine} re-parses to an equal {@link
+ *       Skb} and is a fixed point of write-after-parse;
+ *   <li>every accepted packet, planned by every {@link PackingPolicy}, either is refused with
+ *       {@link PolicyViolationException} or gives a plan whose {@link PlanChecker} findings are the
+ *       policy's documented ones (none for coalesce; only {@code first-slot-nonempty} for per-frag,
+ *       exactly when the head is empty).
+ * </ul>
+ *
+ * <p>In the default build this replays the corpus under {@code
+ * src/test/resources/io/github/netbackrx/trace/TraceParserFuzzTestInputs/parse/}; {@code mvn
+ * -Pfuzz} fuzzes it (see {@code docs/quality.md}).
+ */
+class TraceParserFuzzTest {
+
+    @FuzzTest
+    void parse(byte[] data) throws IOException {
+        String text = new String(data, StandardCharsets.UTF_8);
+        ParsedTrace trace = TraceParser.read(new StringReader(text));
+        try {
+            List<TracePacket> strict = TraceParser.parse(new StringReader(text));
+            assertThat(trace.errors()).isEmpty();
+            assertThat(strict).isEqualTo(trace.packets());
+        } catch (TraceFormatException e) {
+            assertThat(e.errors()).isNotEmpty().isEqualTo(trace.errors());
+        }
+        for (String line : text.split("\n", -1)) {
+            try {
+                TraceParser.parsePacket(line);
+            } catch (TraceFormatException expected) {
+                assertThat(expected.errors()).hasSize(1);
+            }
+        }
+        for (TracePacket packet : trace.packets()) {
+            roundTrips(packet.skb());
+            planAllPolicies(packet.skb());
+        }
+    }
+
+    private static void roundTrips(Skb skb) {
+        String line = TraceWriter.toLine(skb);
+        Skb again;
+        try {
+            again = TraceParser.parsePacket(line);
+        } catch (TraceFormatException e) {
+            throw new AssertionError("the writer's line '" + line + "' for " + skb + " does not parse: " + e, e);
+        }
+        assertThat(again).as("re-parse of '%s'", line).isEqualTo(skb);
+        assertThat(TraceWriter.toLine(again)).isEqualTo(line);
+    }
+
+    private static void planAllPolicies(Skb skb) {
+        for (PackingPolicy policy : PackingPolicy.values()) {
+            RxPlan plan;
+            try {
+                plan = RxPacker.of(policy).plan(skb);
+            } catch (PolicyViolationException refused) {
+                continue;
+            }
+            List<Invariant> found = PlanChecker.check(skb, plan).stream()
+                    .map(Finding::invariant)
+                    .toList();
+            assertThat(found).as("%s plan of %s", policy, skb).isEqualTo(expectedFindings(policy, skb));
+        }
+    }
+
+    /** The hazards a policy is documented to show on a packet it accepts. */
+    private static List<Invariant> expectedFindings(PackingPolicy policy, Skb skb) {
+        if (policy == PackingPolicy.PER_FRAG && skb.headLength() == 0) {
+            return List.of(Invariant.FIRST_SLOT_NONEMPTY);
+        }
+        return List.of();
+    }
+}
