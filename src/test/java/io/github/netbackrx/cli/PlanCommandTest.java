@@ -194,7 +194,9 @@ class PlanCommandTest {
         CliRun none = CliRun.of("plan");
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.out()).isEmpty();
-        assertThat(none.err()).startsWith("netback-rx plan: Missing required parameter: 'FILE'\n");
+        assertThat(none.err())
+                .startsWith(
+                        "netback-rx plan: Missing required parameter: 'FILE' (or --workload NAME, or --capture PCAP)\n");
         CliRun two = CliRun.of("plan", example().toString(), "other");
         assertThat(two.status()).isEqualTo(2);
         assertThat(two.out()).isEmpty();
@@ -208,8 +210,8 @@ class PlanCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
-                .contains("Usage: netback-rx plan [-hV] [--no-hash] [--gso=TYPES] [--gso-prefix=TYPES]")
-                .contains("[--max-buffer-offset=BYTES] [--policy=POLICY] FILE")
+                .contains("Usage: netback-rx plan [-hV] [--policy=POLICY] [--max-buffer-offset=BYTES]\n")
+                .contains("(FILE | --workload=NAME |\n")
                 .contains("packing policy: coalesce, per-frag,")
                 .contains("coalesce-compound, full-page, freebsd (default:")
                 .contains("the trace file, or - for standard input")
