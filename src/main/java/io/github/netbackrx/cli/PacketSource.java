@@ -245,7 +245,8 @@ final class PacketSource {
         } catch (IOException | InvalidPathException e) {
             return cannotRead(err, file, e.toString());
         }
-        if (trace.packets().size() > limit) {
+        if (trace.packets().size() >= limit) {
+            // the first N packets, and the bad lines among them only
             int lastLine = trace.packets().get(limit - 1).lineNumber();
             List<LineError> errors = new ArrayList<>();
             for (LineError e : trace.errors()) {
