@@ -8,28 +8,15 @@ import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PlanChecker;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.RxPacker;
-import io.github.netbackrx.trace.LineError;
 import io.github.netbackrx.trace.ParsedTrace;
 import io.github.netbackrx.trace.TracePacket;
-import io.github.netbackrx.trace.TraceParser;
 import io.github.netbackrx.trace.TraceWriter;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -41,10 +28,17 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         headerHeading = "%n",
+        customSynopsis = {
+            "netback-rx compare [-hV] [--max-buffer-offset=BYTES] [--gso=TYPES]",
+            "                          [--gso-prefix=TYPES] [--no-hash]",
+            "                          [--packets=N] [--seed=S]",
+            "                          (FILE | --workload=NAME |",
+            "                           --capture=PCAP [--capture-head=BYTES])"
+        },
         header = "Compare how every packing policy lays each packet of a trace onto the guest's RX ring.",
         descriptionHeading = "%n",
         description = {
-            "Plans every packet of the trace under every policy and prints, per packet and in total, one"
+            "Plans every packet of the trace (or of --workload, or --capture, as for 'plan') under every policy and prints, per packet and in total, one"
                     + " row per policy: ring slots used and estimated, copy ops, the bytes of each data slot,"
                     + " the first data slot's bytes, whether Linux netfront accepts the layout (at most 18"
                     + " data slots, 19 when the first holds at most 256 bytes; every status >= 0 and offset +"
@@ -71,8 +65,8 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     private PackerOptions packerOptions;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the trace file, or - for standard input")
-    private String file;
+    @Mixin
+    private PacketSource source;
 
     /** Running totals of one policy. */
     private static final class Totals {
@@ -91,27 +85,19 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        source.validate(true);
         PackingPolicy[] policies = PackingPolicy.values();
         RxPacker[] packers = new RxPacker[policies.length];
         for (int p = 0; p < policies.length; p++) {
             packers[p] = packerOptions.comparisonPacker(policies[p]);
         }
-        ParsedTrace trace;
-        try (Reader in = open()) {
-            trace = TraceParser.read(in);
-        } catch (NoSuchFileException e) {
-            return cannotRead(err, "no such file");
-        } catch (CharacterCodingException e) {
-            return cannotRead(err, "not UTF-8 text");
-        } catch (IOException | InvalidPathException e) {
-            return cannotRead(err, e.toString());
-        }
-        if (!trace.isValid()) {
-            for (LineError error : trace.errors()) {
-                err.print(error + "\n");
-            }
-            err.flush();
+        PacketSource.Loaded input = source.load(main.stdin(), err, PacketSource.DEFAULT_WORKLOAD_PACKETS);
+        if (input == null) {
             return ExitStatus.BAD_INPUT;
+        }
+        ParsedTrace trace = input.trace();
+        if (!trace.isValid()) {
+            return input.report(err, trace.errors());
         }
         Totals[] totals = new Totals[policies.length];
         for (int p = 0; p < policies.length; p++) {
@@ -196,19 +182,5 @@ final class CompareCommand implements Callable<Integer> {
                 + perSlot + " first-slot=" + first + " netfront=" + (rejection == null ? "accepts" : "drops")
                 + " findings=" + (names.length() == 0 ? "-" : names) + (rejection == null ? "" : " (" + rejection + ")")
                 + "\n";
-    }
-
-    private Reader open() throws IOException {
-        if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8.newDecoder()));
-        }
-        return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-    }
-
-    private int cannotRead(PrintWriter err, String why) {
-        String what = file.equals("-") ? "standard input" : "'" + file + "'";
-        err.print(spec.qualifiedName() + ": cannot read " + what + ": " + why + "\n");
-        err.flush();
-        return ExitStatus.BAD_INPUT;
     }
 }

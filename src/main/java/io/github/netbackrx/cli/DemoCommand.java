@@ -104,8 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         out.print("\n== summary ==\n\n");
         summaries.forEach(out::print);
         out.print("\n== simulation: the built-in mix through netback, GNTTABOP_copy and netfront ==\n\n");
-        io.github.netbackrx.sim.SimulationStatistics st =
-                Simulator.run(PackingPolicy.COALESCE, DEMO_PACKETS, 1, null, "the built-in mix", out);
+        io.github.netbackrx.sim.SimulationStatistics st = Simulator.run(PackingPolicy.COALESCE, DEMO_PACKETS, 1, out);
         out.flush();
         return st.mismatched() == 0 ? ExitStatus.OK : ExitStatus.FINDING;
     }

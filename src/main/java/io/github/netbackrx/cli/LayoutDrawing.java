@@ -29,8 +29,25 @@ final class LayoutDrawing {
 
     private static final int PAGE_PX = Netif.PAGE_SIZE / BYTES_PER_PX;
     private static final int COLUMN = PAGE_PX + 64;
-    private static final int ROW = 44;
+    private static final int ROW = 56;
     private static final int LEFT = 16;
+    /** Height of a line of text. */
+    private static final int LINE = 14;
+    /** A bar's top below its row's top, and its height. */
+    private static final int BAR_TOP = 14;
+
+    private static final int BAR_PX = 14;
+    /** The first line of offsets below a row's top, and the distance to the second. */
+    private static final int OFFSET_Y = 38;
+
+    private static final int LINE_OFFSETS = 10;
+    /** Width of a character of the 9 px offsets, of the 13 px title, in monospace. */
+    private static final double OFFSET_CHAR_PX = 5.6;
+
+    private static final double TITLE_CHAR_PX = 8.0;
+    private static final double LABEL_GAP_PX = 4;
+    /** Characters of 11 px monospace text that fit a policy's column. */
+    private static final int WRAP_CHARS = 84;
 
     /** One policy's result: a plan with its findings, or the policy's refusal. */
     record Column(PackingPolicy policy, RxPlan plan, List<Finding> findings, String refusal) {}
@@ -215,30 +232,26 @@ final class LayoutDrawing {
 
     static String svg(Skb skb, List<Column> columns) {
         List<Piece> pieces = pieces(skb);
-        int policyRows = 0;
+        int policyLines = 0;
         for (Column c : columns) {
-            int rows = 2
-                    + c.findings().size() / 2
-                    + (c.plan() == null ? 0 : c.plan().slotCount());
-            policyRows = Math.max(policyRows, rows);
+            int lines = 2
+                    + (c.refusal() == null ? 0 : wrap("refused: " + c.refusal()).size());
+            for (Finding f : c.findings()) {
+                lines += wrap("finding: " + f.describe()).size();
+            }
+            int slots = c.plan() == null ? 0 : c.plan().slotCount();
+            policyLines = Math.max(policyLines, lines * LINE + slots * ROW);
         }
+        String title = "packet " + TraceWriter.toLine(skb) + " (" + skb.length() + " bytes)";
         int sourcesTop = 50;
         int policiesTop = sourcesTop + 24 + pieces.size() * ROW + 20;
-        int width = LEFT + Math.max(1, columns.size()) * COLUMN;
-        int height = policiesTop + 40 + policyRows * ROW;
+        int width = Math.max(
+                LEFT + Math.max(1, columns.size()) * COLUMN,
+                2 * LEFT + (int) Math.ceil(title.length() * TITLE_CHAR_PX));
+        int height = policiesTop + 24 + policyLines;
         SvgWriter w = new SvgWriter(width, height);
         w.text("title", "netback-rx layout of " + TraceWriter.toLine(skb));
-        w.text(
-                "text",
-                "packet " + TraceWriter.toLine(skb) + " (" + skb.length() + " bytes)",
-                "x",
-                LEFT,
-                "y",
-                20,
-                "font-size",
-                13,
-                "class",
-                "heading");
+        w.text("text", title, "x", LEFT, "y", 20, "font-size", 13, "class", "heading");
         w.text(
                 "text",
                 "1 px = " + BYTES_PER_PX + " bytes; a bar is one 4096-byte frame or guest buffer",
@@ -261,51 +274,18 @@ final class LayoutDrawing {
                     0,
                     "y",
                     y + 10);
-            w.empty(
-                    "rect", "class", "frame", "x", 0, "y", y + 14, "width", PAGE_PX, "height", 14, "fill", "none",
-                    "stroke", "#888888");
-            w.start(
-                    "rect",
-                    "class",
+            rect(w, "frame", null, 0, y, PAGE_PX, "none", "#888888", null);
+            rect(
+                    w,
                     "area",
-                    "id",
                     "area-" + name + "-frame" + p.frame(),
-                    "x",
                     px(p.start()),
-                    "y",
-                    y + 14,
-                    "width",
+                    y,
                     Math.max(1.0, (p.end() - p.start()) / (double) BYTES_PER_PX),
-                    "height",
-                    14,
-                    "fill",
-                    colour(p.source()));
-            w.text("title", name + " bytes " + p.start() + ".." + p.end() + " of frame " + p.frame());
-            w.end();
-            w.text(
-                    "text",
-                    Integer.toString(p.start()),
-                    "x",
-                    px(p.start()),
-                    "y",
-                    y + 40,
-                    "font-size",
-                    9,
-                    "class",
-                    "offset");
-            w.text(
-                    "text",
-                    Integer.toString(p.end()),
-                    "x",
-                    px(p.end()),
-                    "y",
-                    y + 40,
-                    "font-size",
-                    9,
-                    "text-anchor",
-                    "end",
-                    "class",
-                    "offset");
+                    colour(p.source()),
+                    null,
+                    name + " bytes " + p.start() + ".." + p.end() + " of frame " + p.frame());
+            offsets(w, y, List.of(new Label(p.start(), false), new Label(p.end(), true)));
             y += ROW;
         }
         w.end();
@@ -319,14 +299,13 @@ final class LayoutDrawing {
     private static void column(SvgWriter w, Column c, int x, int top) {
         String id = c.policy().label();
         w.start("g", "class", "policy", "id", "policy-" + id, "transform", "translate(" + x + "," + top + ")");
+        w.text("text", "policy " + id, "x", 0, "y", 0, "class", "heading");
         if (c.refusal() != null) {
-            w.text("text", "policy " + id, "x", 0, "y", 0, "class", "heading");
-            w.text("text", "refused: " + c.refusal(), "x", 0, "y", 16, "class", "refusal", "fill", "#b00000");
+            redLines(w, wrap("refused: " + c.refusal()), 4, "refusal");
             w.end();
             return;
         }
         RxPlan plan = c.plan();
-        w.text("text", "policy " + id, "x", 0, "y", 0, "class", "heading");
         w.text(
                 "text",
                 "estimate " + plan.estimate() + ", " + plan.slotCount() + " slots, "
@@ -337,8 +316,7 @@ final class LayoutDrawing {
                 16);
         int y = 24;
         for (Finding f : c.findings()) {
-            w.text("text", "finding: " + f.describe(), "x", 0, "y", y + 10, "class", "finding", "fill", "#b00000");
-            y += 16;
+            y = redLines(w, wrap("finding: " + f.describe()), y, "finding");
         }
         y += 8;
         List<CopyOp> ops = plan.ops();
@@ -346,36 +324,11 @@ final class LayoutDrawing {
             int s = r.slot();
             if (r instanceof ExtraResponse e) {
                 w.text("text", "slot " + s + ": extra info", "x", 0, "y", y + 10);
-                w.empty(
-                        "rect",
-                        "class",
-                        "slot extra",
-                        "id",
-                        id + "-slot-" + s,
-                        "x",
-                        0,
-                        "y",
-                        y + 14,
-                        "width",
-                        PAGE_PX,
-                        "height",
-                        14,
-                        "fill",
-                        "#dddddd",
-                        "stroke",
-                        "#444444");
-                w.text(
-                        "text",
-                        e.type() == Netif.EXTRA_TYPE_GSO
-                                ? "GSO extra: size " + e.gsoSize() + " "
-                                        + e.gsoType().label()
-                                : "extra type " + e.type(),
-                        "x",
-                        6,
-                        "y",
-                        y + 25,
-                        "font-size",
-                        10);
+                rect(w, "slot extra", id + "-slot-" + s, 0, y, PAGE_PX, "#dddddd", "#444444", null);
+                String what = e.type() == Netif.EXTRA_TYPE_GSO
+                        ? "GSO extra: size " + e.gsoSize() + " " + e.gsoType().label()
+                        : "extra type " + e.type();
+                w.text("text", what, "x", 6, "y", y + 25, "font-size", 10);
             } else {
                 DataResponse d = (DataResponse) r;
                 w.text(
@@ -385,81 +338,25 @@ final class LayoutDrawing {
                         0,
                         "y",
                         y + 10);
-                w.empty(
-                        "rect",
-                        "class",
-                        "slot data",
-                        "id",
-                        id + "-slot-" + s,
-                        "x",
-                        0,
-                        "y",
-                        y + 14,
-                        "width",
-                        PAGE_PX,
-                        "height",
-                        14,
-                        "fill",
-                        "none",
-                        "stroke",
-                        "#444444");
+                rect(w, "slot data", id + "-slot-" + s, 0, y, PAGE_PX, "none", "#444444", null);
+                List<Label> labels = new ArrayList<>();
                 for (int i = 0; i < ops.size(); i++) {
                     CopyOp op = ops.get(i);
-                    if (op.slot() != s) {
-                        continue;
+                    if (op.slot() == s) {
+                        opRect(
+                                w,
+                                id,
+                                i,
+                                op,
+                                y,
+                                "copy " + i + ": " + op.sourceName() + " +" + op.sourceOffset()
+                                        + " (frame " + op.sourceOffset() / Netif.PAGE_SIZE + ") -> slot " + s + " +"
+                                        + op.destOffset() + ", " + op.length() + " bytes");
+                        labels.add(new Label(op.destOffset(), false));
                     }
-                    w.start(
-                            "rect",
-                            "class",
-                            "op",
-                            "id",
-                            id + "-op-" + i,
-                            "x",
-                            px(op.destOffset()),
-                            "y",
-                            y + 14,
-                            "width",
-                            Math.max(1.0, op.length() / (double) BYTES_PER_PX),
-                            "height",
-                            14,
-                            "fill",
-                            colour(op.source()),
-                            "stroke",
-                            "#222222",
-                            "stroke-width",
-                            0.5);
-                    w.text(
-                            "title",
-                            "copy " + i + ": " + op.sourceName() + " +" + op.sourceOffset() + " (frame "
-                                    + op.sourceOffset() / Netif.PAGE_SIZE + ") -> slot " + s + " +" + op.destOffset()
-                                    + ", "
-                                    + op.length() + " bytes");
-                    w.end();
-                    w.text(
-                            "text",
-                            Integer.toString(op.destOffset()),
-                            "x",
-                            px(op.destOffset()),
-                            "y",
-                            y + 40,
-                            "font-size",
-                            9,
-                            "class",
-                            "offset");
                 }
-                w.text(
-                        "text",
-                        Integer.toString(d.status()),
-                        "x",
-                        PAGE_PX,
-                        "y",
-                        y + 40,
-                        "font-size",
-                        9,
-                        "text-anchor",
-                        "end",
-                        "class",
-                        "offset");
+                labels.add(new Label(d.offset() + d.status(), true));
+                offsets(w, y, labels);
             }
             y += ROW;
         }
@@ -467,27 +364,119 @@ final class LayoutDrawing {
         for (int i = 0; i < ops.size(); i++) {
             CopyOp op = ops.get(i);
             if (op.slot() < 0 || op.slot() >= plan.slotCount()) {
-                w.start(
-                        "rect",
-                        "class",
-                        "op",
-                        "id",
-                        id + "-op-" + i,
-                        "x",
-                        px(op.destOffset()),
-                        "y",
-                        y + 14,
-                        "width",
-                        Math.max(1.0, op.length() / (double) BYTES_PER_PX),
-                        "height",
-                        14,
-                        "fill",
-                        colour(op.source()));
-                w.text("title", "copy " + i + " into slot " + op.slot() + ", outside the plan's slots");
-                w.end();
+                opRect(w, id, i, op, y, "copy " + i + " into slot " + op.slot() + ", outside the plan's slots");
             }
         }
         w.end();
+    }
+
+    /** A copy op's rectangle in its slot's bar, coloured by its source area. */
+    private static void opRect(SvgWriter w, String policy, int index, CopyOp op, int y, String title) {
+        rect(
+                w,
+                "op",
+                policy + "-op-" + index,
+                px(op.destOffset()),
+                y,
+                Math.max(1.0, op.length() / (double) BYTES_PER_PX),
+                colour(op.source()),
+                "#222222",
+                title);
+    }
+
+    /**
+     * A bar's rectangle, {@value #BAR_PX} px high, {@value #BAR_TOP} px below a row's top {@code
+     * y}; {@code id}, {@code stroke} and {@code title} may be null (left out).
+     */
+    private static void rect(
+            SvgWriter w,
+            String cls,
+            String id,
+            double x,
+            int y,
+            double width,
+            String fill,
+            String stroke,
+            String title) {
+        List<Object> a = new ArrayList<>(List.of("class", cls));
+        if (id != null) {
+            a.addAll(List.of("id", id));
+        }
+        a.addAll(List.of("x", x, "y", y + BAR_TOP, "width", width, "height", BAR_PX, "fill", fill));
+        if (stroke != null) {
+            a.addAll(List.of("stroke", stroke, "stroke-width", 0.5));
+        }
+        if (title == null) {
+            w.empty("rect", a.toArray());
+        } else {
+            w.start("rect", a.toArray());
+            w.text("title", title);
+            w.end();
+        }
+    }
+
+    /** A byte offset under a bar: starting at its position, or ending there. */
+    record Label(int offset, boolean endAnchored) {
+        double width() {
+            return Integer.toString(offset).length() * OFFSET_CHAR_PX;
+        }
+    }
+
+    /**
+     * Writes the offsets under a bar in byte order, each on the first line where it overlaps no
+     * label written before: an end offset ends at its position on the first line, or starts there on
+     * the second; the same offset twice is written once.
+     */
+    private static void offsets(SvgWriter w, int y, List<Label> labels) {
+        List<Label> sorted = new ArrayList<>(labels);
+        sorted.sort(java.util.Comparator.comparingInt(Label::offset));
+        double[] free = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        java.util.Set<Integer> written = new java.util.HashSet<>();
+        for (Label l : sorted) {
+            if (!written.add(l.offset())) {
+                continue;
+            }
+            double x = px(l.offset());
+            boolean end = l.endAnchored() && x - l.width() >= free[0];
+            int line = end || x >= free[0] ? 0 : 1;
+            double left = end ? x - l.width() : x;
+            free[line] = Math.max(free[line], left + l.width() + LABEL_GAP_PX);
+            List<Object> a = new ArrayList<>(List.of("x", x, "y", y + OFFSET_Y + line * LINE_OFFSETS));
+            a.addAll(List.of("font-size", 9));
+            if (end) {
+                a.addAll(List.of("text-anchor", "end"));
+            }
+            a.addAll(List.of("class", "offset"));
+            w.text("text", Integer.toString(l.offset()), a.toArray());
+        }
+    }
+
+    /** Lines in red (a refusal, findings) from {@code y}; returns the {@code y} after them. */
+    private static int redLines(SvgWriter w, List<String> lines, int y, String cls) {
+        for (String line : lines) {
+            w.text("text", line, "x", 0, "y", y + 10, "class", cls, "fill", "#b00000");
+            y += LINE;
+        }
+        return y;
+    }
+
+    /** Cuts text at spaces into lines that fit a column. */
+    static List<String> wrap(String text) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > WRAP_CHARS) {
+                lines.add(line.toString());
+                line.setLength(0);
+                line.append("  ");
+            }
+            if (line.length() > 0 && !line.toString().isBlank()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     private static double px(int bytes) {

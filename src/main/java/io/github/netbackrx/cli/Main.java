@@ -55,9 +55,11 @@ public final class Main implements Callable<Integer> {
     private CommandSpec spec;
 
     private final InputStream stdin;
+    private final boolean terminal;
 
-    private Main(InputStream stdin) {
+    private Main(InputStream stdin, boolean terminal) {
         this.stdin = stdin;
+        this.terminal = terminal;
     }
 
     /**
@@ -68,7 +70,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int status = run(args, System.in, out, err);
+        int status = run(args, System.in, out, err, Terminal.interactive());
         out.flush();
         err.flush();
         System.exit(status);
@@ -84,8 +86,16 @@ public final class Main implements Callable<Integer> {
      * @return the exit status
      */
     static int run(String[] args, InputStream stdin, PrintWriter out, PrintWriter err) {
+        return run(args, stdin, out, err, false);
+    }
+
+    /**
+     * As {@link #run(String[], InputStream, PrintWriter, PrintWriter)}, saying whether the output
+     * streams are a terminal (progress bars are drawn only then).
+     */
+    static int run(String[] args, InputStream stdin, PrintWriter out, PrintWriter err, boolean terminal) {
         Objects.requireNonNull(args, "args");
-        CommandLine cli = commandLine(stdin);
+        CommandLine cli = commandLine(stdin, terminal);
         cli.setOut(out);
         cli.setErr(err);
         try {
@@ -97,8 +107,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Builds the command tree with the exit-status conventions of the project. */
-    static CommandLine commandLine(InputStream stdin) {
-        CommandLine cli = new CommandLine(new Main(Objects.requireNonNull(stdin, "stdin")));
+    static CommandLine commandLine(InputStream stdin, boolean terminal) {
+        CommandLine cli = new CommandLine(new Main(Objects.requireNonNull(stdin, "stdin"), terminal));
         cli.setExitCodeExceptionMapper(e -> ExitStatus.INTERNAL_ERROR);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -127,6 +137,11 @@ public final class Main implements Callable<Integer> {
     /** The input stream {@code -} reads. */
     InputStream stdin() {
         return stdin;
+    }
+
+    /** Whether standard output and standard error are a terminal. */
+    boolean terminal() {
+        return terminal;
     }
 
     /** Without a command: a usage error. */

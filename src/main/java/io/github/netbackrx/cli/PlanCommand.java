@@ -3,26 +3,12 @@ package io.github.netbackrx.cli;
 import io.github.netbackrx.core.Finding;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.RxPacker;
-import io.github.netbackrx.trace.LineError;
-import io.github.netbackrx.trace.ParsedTrace;
 import io.github.netbackrx.trace.PlanPrinter;
-import io.github.netbackrx.trace.TraceParser;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -34,15 +20,24 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         headerHeading = "%n",
+        customSynopsis = {
+            "netback-rx plan [-hV] [--policy=POLICY] [--max-buffer-offset=BYTES]",
+            "                       [--gso=TYPES] [--gso-prefix=TYPES] [--no-hash]",
+            "                       [--packets=N] [--seed=S]",
+            "                       (FILE | --workload=NAME |",
+            "                        --capture=PCAP [--capture-head=BYTES])"
+        },
         header = "Print how a packing policy lays each packet of a trace onto the guest's RX ring.",
         descriptionHeading = "%n",
         description = {
             "Reads packets in the trace format, one per line (for example 'head=0+54 frag=0+100 gso=1448"
-                    + " csum=partial'), and prints for each one the policy's slot estimate, the grant-copy"
+                    + " csum=partial'), or takes them from a built-in workload (--workload) or a pcap/pcapng"
+                    + " capture (--capture), and prints for each one the policy's slot estimate, the grant-copy"
                     + " operations and the ring responses in the canonical plan output.",
             "",
             "The whole input is checked first: on bad input nothing is printed and each bad line, or"
-                    + " packet the policy refuses, is reported on standard error as 'line N: reason'. Every"
+                    + " packet the policy refuses, is reported on standard error as 'line N: reason' ('frame N' of a"
+                    + " capture, 'packet I' of a workload). Every"
                     + " plan is checked against the model's invariants; a broken one is reported on standard"
                     + " error as 'packet I: NAME: details'. Both formats are described in"
                     + " docs/plan-format.md."
@@ -76,31 +71,22 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     private PackerOptions packerOptions;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the trace file, or - for standard input")
-    private String file;
+    @Mixin
+    private PacketSource source;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        source.validate(true);
         RxPacker packer = packerOptions.packer(policy);
-        ParsedTrace trace;
-        try (Reader in = open()) {
-            trace = TraceParser.read(in);
-        } catch (NoSuchFileException e) {
-            return cannotRead(err, "no such file");
-        } catch (CharacterCodingException e) {
-            return cannotRead(err, "not UTF-8 text");
-        } catch (IOException | InvalidPathException e) {
-            return cannotRead(err, e.toString());
-        }
-        TracePlanner.Result result = TracePlanner.plan(trace, packer);
-        if (!result.errors().isEmpty()) {
-            for (LineError error : result.errors()) {
-                err.print(error + "\n");
-            }
-            err.flush();
+        PacketSource.Loaded input = source.load(main.stdin(), err, PacketSource.DEFAULT_WORKLOAD_PACKETS);
+        if (input == null) {
             return ExitStatus.BAD_INPUT;
+        }
+        TracePlanner.Result result = TracePlanner.plan(input.trace(), packer);
+        if (!result.errors().isEmpty()) {
+            return input.report(err, result.errors());
         }
         for (TracePlanner.Planned p : result.packets()) {
             PlanPrinter.print(p.index(), p.packet().skb(), p.plan(), out);
@@ -114,19 +100,5 @@ final class PlanCommand implements Callable<Integer> {
         }
         out.flush();
         return result.hasFindings() ? ExitStatus.FINDING : ExitStatus.OK;
-    }
-
-    private Reader open() throws IOException {
-        if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8.newDecoder()));
-        }
-        return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-    }
-
-    private int cannotRead(PrintWriter err, String why) {
-        String what = file.equals("-") ? "standard input" : "'" + file + "'";
-        err.print(spec.qualifiedName() + ": cannot read " + what + ": " + why + "\n");
-        err.flush();
-        return ExitStatus.BAD_INPUT;
     }
 }

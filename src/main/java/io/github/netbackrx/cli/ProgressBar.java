@@ -1,15 +1,14 @@
 package io.github.netbackrx.cli;
 
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * A one-line progress bar for long runs, drawn on standard error and redrawn in place with a
- * carriage return — only when the output is a terminal ({@code System.console() != null}); on a
+ * carriage return — only when the output is a terminal ({@link Terminal#interactive()}); on a
  * pipe, a file or in CI it prints nothing, so logs stay clean. It redraws only when the shown
- * percentage changes, and reads no clock: its output depends on the counts alone.
+ * percentage changes, and reads no clock: its output depends on the counts alone (the caller
+ * throttles further by updating once per burst of packets).
  *
  * <pre>
  *   simulate [==============&gt;               ]  47% 470/1000
@@ -42,21 +41,6 @@ final class ProgressBar {
         this.total = total;
         this.err = err;
         this.terminal = terminal;
-    }
-
-    /**
-     * A bar on the process's standard error, shown only when the process has a terminal.
-     *
-     * @param label the word before the bar
-     * @param total the count at 100%
-     * @return the bar
-     */
-    static ProgressBar onStandardError(String label, long total) {
-        return new ProgressBar(
-                label,
-                total,
-                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                System.console() != null);
     }
 
     /** @return whether the bar draws anything */

@@ -4,27 +4,16 @@ import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.sim.SimulationStatistics;
-import io.github.netbackrx.trace.LineError;
-import io.github.netbackrx.trace.ParsedTrace;
-import io.github.netbackrx.trace.TracePacket;
-import io.github.netbackrx.trace.TraceParser;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -36,14 +25,26 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         headerHeading = "%n",
+        customSynopsis = {
+            "netback-rx simulate [-hV] [--profile=PROFILE] [--policy=POLICY]",
+            "                           [--packets=N] [--seed=S]",
+            "                           [FILE | --workload=NAME |",
+            "                            --capture=PCAP [--capture-head=BYTES]]"
+        },
         header = "Run packets through netback, the hypervisor and netfront, and verify every delivered byte.",
         descriptionHeading = "%n",
         description = {
-            "Sends packets (from TRACE, each given random bytes from the seed, or a built-in seeded mix of"
-                    + " MTU frames, small ACKs, 64 KiB GSO packets, small-fragment packets and packets with"
-                    + " foreign fragments) through a netback engine (--profile), GNTTABOP_copy and a Linux netfront,"
+            "Sends packets through a netback engine (--profile), GNTTABOP_copy and a Linux netfront,"
                     + " and prints what was delivered and verified, dropped and errored, with ring slots, copy"
-                    + " ops, hypercalls and notifications per packet."
+                    + " ops, hypercalls and notifications per packet.",
+            "",
+            "The packets come from FILE (a trace, each packet given random bytes from the seed), from"
+                    + " --workload NAME (with the workload's own bytes), from --capture PCAP (each frame's own"
+                    + " bytes), or by default from a built-in seeded mix of MTU frames, small ACKs, 64 KiB GSO"
+                    + " packets, small-fragment packets and packets with foreign fragments. A trace or capture"
+                    + " repeats to reach --packets. Runs of " + SimulateCommand.PROGRESS_MIN + " packets or more"
+                    + " draw a progress bar on standard error when both standard output and standard error are"
+                    + " a terminal."
         },
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit status:%n",
@@ -54,6 +55,12 @@ import picocli.CommandLine.Spec;
             "3:internal error"
         })
 final class SimulateCommand implements Callable<Integer> {
+    /** Packets of the built-in mix or a workload without {@code --packets}. */
+    static final int DEFAULT_PACKETS = 10_000;
+
+    /** Runs of at least this many packets show a progress bar (on a terminal). */
+    static final int PROGRESS_MIN = 10_000;
+
     @Spec
     private CommandSpec spec;
 
@@ -78,64 +85,49 @@ final class SimulateCommand implements Callable<Integer> {
                     + " coalesce-compound for 3.14, full-page for rx.c, freebsd for freebsd)")
     private PackingPolicy policy;
 
-    @Option(
-            names = "--packets",
-            paramLabel = "N",
-            description = "packets to send (default: 10000, or the trace's packets; a trace repeats)")
-    private Integer packets;
-
-    @Option(
-            names = "--seed",
-            paramLabel = "S",
-            defaultValue = "1",
-            description = "seed of the packets' bytes and of the built-in mix (default: ${DEFAULT-VALUE})")
-    private long seed;
-
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "TRACE",
-            description = "a trace file, or - for standard input")
-    private String file;
+    @Mixin
+    private PacketSource source;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (packets != null && packets < 1) {
-            err.print(spec.qualifiedName() + ": --packets must be at least 1, got " + packets + "\n");
-            err.flush();
-            return ExitStatus.BAD_INPUT;
-        }
-        List<Skb> trace = null;
-        String source = "the built-in mix";
-        if (file != null) {
-            ParsedTrace parsed;
-            try (Reader in = open()) {
-                parsed = TraceParser.read(in);
-            } catch (IOException | RuntimeException e) {
-                err.print(spec.qualifiedName() + ": cannot read '" + file + "': " + e.getMessage() + "\n");
+        source.validate(false);
+        Simulator.Feed feed;
+        String name;
+        Integer packets = source.packets();
+        int count;
+        if (source.isEmpty()) {
+            feed = Simulator.Feed.builtIn();
+            name = "the built-in mix";
+            count = packets != null ? packets : DEFAULT_PACKETS;
+        } else if (source.isWorkload()) {
+            feed = Simulator.Feed.of(source.workload());
+            count = packets != null ? packets : DEFAULT_PACKETS;
+            name = "workload " + source.workload().mix().label();
+        } else {
+            // a trace or a capture: every packet of it, repeated to reach --packets
+            PacketSource.Loaded input = source.loadAll(main.stdin(), err);
+            if (input == null) {
+                return ExitStatus.BAD_INPUT;
+            }
+            if (!input.trace().isValid()) {
+                return input.report(err, input.trace().errors());
+            }
+            if (input.trace().packets().isEmpty()) {
+                err.print(spec.qualifiedName() + ": the " + input.description() + " holds no packet\n");
                 err.flush();
                 return ExitStatus.BAD_INPUT;
             }
-            if (!parsed.isValid() || parsed.packets().isEmpty()) {
-                for (LineError error : parsed.errors()) {
-                    err.print(error + "\n");
-                }
-                if (parsed.packets().isEmpty()) {
-                    err.print(spec.qualifiedName() + ": the trace holds no packet\n");
-                }
-                err.flush();
-                return ExitStatus.BAD_INPUT;
-            }
-            trace = new ArrayList<>();
-            for (TracePacket p : parsed.packets()) {
-                trace.add(p.skb());
-            }
-            source = "trace " + file;
+            List<Skb> skbs = input.skbs();
+            feed = input.payloads() == null
+                    ? Simulator.Feed.repeating(skbs)
+                    : Simulator.Feed.repeating(skbs, input.payloads());
+            count = packets != null ? packets : skbs.size();
+            name = input.description();
         }
-        int count = packets != null ? packets : trace != null ? trace.size() : 10_000;
-        SimulationStatistics st = Simulator.run(profile, policy, count, seed, trace, source, out);
+        ProgressBar progress = new ProgressBar("simulate", count, err, main.terminal() && count >= PROGRESS_MIN);
+        SimulationStatistics st = Simulator.run(profile, policy, count, source.seed(), feed, name, out, progress);
         return st.mismatched() == 0 ? ExitStatus.OK : ExitStatus.FINDING;
     }
 
@@ -161,12 +153,5 @@ final class SimulateCommand implements Callable<Integer> {
             }
             return names.iterator();
         }
-    }
-
-    private Reader open() throws IOException {
-        if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8.newDecoder()));
-        }
-        return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
     }
 }

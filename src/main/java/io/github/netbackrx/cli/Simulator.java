@@ -8,6 +8,7 @@ import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.VifStatistics;
 import io.github.netbackrx.sim.GuestRxSimulation;
 import io.github.netbackrx.sim.SimulationStatistics;
+import io.github.netbackrx.trace.Workload;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -60,26 +61,104 @@ final class Simulator {
     }
 
     /**
-     * Runs {@code count} packets (from {@code trace}, repeated if needed, or the built-in mix when
-     * it is null), prints the summary, and returns its statistics.
+     * Where the simulated packets and their bytes come from. Both methods share the run's random
+     * source, drawn in send order, so a run is the same for the same seed.
      */
-    static SimulationStatistics run(
-            PackingPolicy policy, int count, long seed, List<Skb> trace, String source, PrintWriter out) {
-        return run(EngineProfile.LINUX_2010, policy, count, seed, trace, source, out);
+    interface Feed {
+        /**
+         * The packet with this send number.
+         *
+         * @param index 0, 1, 2, ... in order
+         * @param rnd the run's random source
+         * @return its layout
+         */
+        Skb packet(long index, SplittableRandom rnd);
+
+        /**
+         * The bytes of the packet just returned by {@link #packet}.
+         *
+         * @param index its send number
+         * @param skb its layout
+         * @param rnd the run's random source
+         * @return {@code skb.length()} bytes
+         */
+        default byte[] payload(long index, Skb skb, SplittableRandom rnd) {
+            byte[] data = new byte[skb.length()];
+            rnd.nextBytes(data);
+            return data;
+        }
+
+        /** The built-in realistic mix, random bytes. */
+        static Feed builtIn() {
+            return (i, rnd) -> builtInPacket(rnd);
+        }
+
+        /** A list of packets, repeated as often as needed, random bytes. */
+        static Feed repeating(List<Skb> packets) {
+            return (i, rnd) -> packets.get((int) (i % packets.size()));
+        }
+
+        /** A list of packets with their own bytes (a capture's frames), repeated as needed. */
+        static Feed repeating(List<Skb> packets, List<byte[]> payloads) {
+            return new Feed() {
+                @Override
+                public Skb packet(long index, SplittableRandom rnd) {
+                    return packets.get((int) (index % packets.size()));
+                }
+
+                @Override
+                public byte[] payload(long index, Skb skb, SplittableRandom rnd) {
+                    return payloads.get((int) (index % payloads.size()));
+                }
+            };
+        }
+
+        /** A workload's packets, with the workload's own bytes. */
+        static Feed of(Workload workload) {
+            return new Feed() {
+                @Override
+                public Skb packet(long index, SplittableRandom rnd) {
+                    return workload.next();
+                }
+
+                @Override
+                public byte[] payload(long index, Skb skb, SplittableRandom rnd) {
+                    return workload.payload(index, skb.length());
+                }
+            };
+        }
     }
 
     /**
-     * As {@link #run(PackingPolicy, int, long, List, String, PrintWriter)} with an engine profile;
-     * {@code policy} null means the profile's own.
+     * Runs {@code count} packets of the built-in mix, prints the summary, and returns its
+     * statistics.
+     */
+    static SimulationStatistics run(PackingPolicy policy, int count, long seed, PrintWriter out) {
+        return run(
+                EngineProfile.LINUX_2010,
+                policy,
+                count,
+                seed,
+                Feed.builtIn(),
+                "the built-in mix",
+                out,
+                new ProgressBar("simulate", count, out, false));
+    }
+
+    /**
+     * Runs {@code count} packets of a feed through a simulation of the engine profile ({@code
+     * policy} null means the profile's own), reports progress on {@code progress}, prints the
+     * summary on {@code out}, and returns its statistics.
      */
     static SimulationStatistics run(
             EngineProfile profile,
             PackingPolicy policy,
             int count,
             long seed,
-            List<Skb> trace,
+            Feed feed,
             String source,
-            PrintWriter out) {
+            PrintWriter out,
+            ProgressBar progress) {
         SplittableRandom rnd = new SplittableRandom(seed);
         GuestRxSimulation.Builder b =
                 GuestRxSimulation.builder().profile(profile).keepReceived(false);
@@ -88,15 +167,15 @@ final class Simulator {
         }
         GuestRxSimulation sim = b.build();
         for (int i = 0; i < count; i++) {
-            Skb skb = trace == null ? builtInPacket(rnd) : trace.get(i % trace.size());
-            byte[] data = new byte[skb.length()];
-            rnd.nextBytes(data);
-            sim.send(skb, data);
+            Skb skb = feed.packet(i, rnd);
+            sim.send(skb, feed.payload(i, skb, rnd));
             if ((i + 1) % SEND_BURST == 0) {
                 sim.step();
+                progress.update(i + 1);
             }
         }
         sim.drain();
+        progress.finish();
         SimulationStatistics st = sim.statistics();
         print(profile, sim.vif().policy(), count, seed, source, st, out);
         return st;

@@ -12,14 +12,38 @@ import java.nio.charset.StandardCharsets;
 record CliRun(int status, String out, String err) {
 
     static CliRun withStdin(String stdin, String... args) {
+        return run(stdin, false, args);
+    }
+
+    /** A run as if standard output and standard error were a terminal. */
+    static CliRun onTerminal(String... args) {
+        return run("", true, args);
+    }
+
+    private static CliRun run(String stdin, boolean terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Main.run(
                 args,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintWriter(out),
-                new PrintWriter(err));
+                new PrintWriter(err),
+                terminal);
         return new CliRun(status, out.toString(), err.toString());
+    }
+
+    /** A test resource copied to a file in {@code dir}. */
+    static java.nio.file.Path resourceFile(String name, java.nio.file.Path dir) {
+        try (InputStream in = CliRun.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + name);
+            }
+            java.nio.file.Path file = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
+            java.nio.file.Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static CliRun of(String... args) {

@@ -95,4 +95,13 @@ class CompareCommandTest {
         assertThat(range.status()).isEqualTo(ExitStatus.BAD_INPUT);
         assertThat(range.err()).startsWith("netback-rx compare: --max-buffer-offset 0: outside 1..4096\n");
     }
+
+    @Test
+    void aWorkloadIsComparedAsItsTraceIs() {
+        CliRun workloads = CliRun.of("workloads", "jumbo", "--count", "12", "--seed", "2");
+        CliRun direct = CliRun.of("compare", "--workload", "jumbo", "--packets", "12", "--seed", "2");
+        assertThat(direct.status()).isZero();
+        assertThat(direct).isEqualTo(CliRun.withStdin(workloads.out(), "compare", "-"));
+        assertThat(direct.out()).contains("total packets=12\n");
+    }
 }

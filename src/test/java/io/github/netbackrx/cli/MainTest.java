@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
@@ -32,6 +33,31 @@ class MainTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).contains("Usage: netback-rx " + command);
+    }
+
+    /** One bad usage per command: status 2, nothing on standard output, the reason on standard error. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "plan --frobnicate x.trace|Unknown option: '--frobnicate'",
+                "plan|Missing required parameter: 'FILE'",
+                "simulate --packets 0|--packets must be at least 1, got 0",
+                "simulate --workload mtu --capture x.pcap|give one packet source",
+                "compare --workload nope|unknown workload 'nope'",
+                "layout|Missing required parameter: 'PACKET'",
+                "layout --policy all head=0+0|bad packet",
+                "bugs no-such-case|unknown case 'no-such-case'",
+                "workloads nope|unknown workload 'nope'",
+                "bench --project /nonexistent/netback-rx --dry-run|--project: no pom.xml",
+                "demo extra|Unmatched argument",
+                "help nosuch|Unknown subcommand 'nosuch'"
+            })
+    void everyCommandReportsBadUsageWithStatusTwo(String line, String reason) {
+        CliRun run = CliRun.of(line.split(" "));
+        assertThat(run.status()).as(line).isEqualTo(2);
+        assertThat(run.out()).as(line).isEmpty();
+        assertThat(run.err()).as(line).contains(reason);
     }
 
     @Test

@@ -194,7 +194,9 @@ class PlanCommandTest {
         CliRun none = CliRun.of("plan");
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.out()).isEmpty();
-        assertThat(none.err()).startsWith("netback-rx plan: Missing required parameter: 'FILE'\n");
+        assertThat(none.err())
+                .startsWith(
+                        "netback-rx plan: Missing required parameter: 'FILE' (or --workload NAME, or --capture PCAP)\n");
         CliRun two = CliRun.of("plan", example().toString(), "other");
         assertThat(two.status()).isEqualTo(2);
         assertThat(two.out()).isEmpty();
@@ -208,8 +210,8 @@ class PlanCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
-                .contains("Usage: netback-rx plan [-hV] [--no-hash] [--gso=TYPES] [--gso-prefix=TYPES]")
-                .contains("[--max-buffer-offset=BYTES] [--policy=POLICY] FILE")
+                .contains("Usage: netback-rx plan [-hV] [--policy=POLICY] [--max-buffer-offset=BYTES]\n")
+                .contains("(FILE | --workload=NAME |\n")
                 .contains("packing policy: coalesce, per-frag,")
                 .contains("coalesce-compound, full-page, freebsd (default:")
                 .contains("the trace file, or - for standard input")
@@ -296,5 +298,50 @@ class PlanCommandTest {
                 .startsWith("netback-rx plan: gso_prefix_mask 0x4 is only for coalesce and coalesce-compound:");
         CliRun none = CliRun.withStdin(trace, "plan", "--policy", "freebsd", "--gso", "none", "-");
         assertThat(none.out()).doesNotContain("extra");
+    }
+
+    @Test
+    void aWorkloadIsPlannedAsItsTraceIs() {
+        CliRun workloads = CliRun.of("workloads", "small-frags", "--count", "25", "--seed", "4");
+        CliRun piped = CliRun.withStdin(workloads.out(), "plan", "--policy", "per-frag", "-");
+        CliRun direct = CliRun.of(
+                "plan", "--policy", "per-frag", "--workload", "small-frags", "--packets", "25", "--seed", "4");
+        assertThat(direct.status()).isZero();
+        assertThat(direct).isEqualTo(piped);
+        assertThat(CliRun.of("plan", "--workload", "imix").out())
+                .contains("packet 9 ")
+                .doesNotContain("packet 10 ");
+    }
+
+    @Test
+    void aCaptureIsPlannedFrameByFrame() throws IOException {
+        Path pcap = CliRun.resourceFile("/capture/tiny-le-usec.pcap", dir);
+        CliRun run = CliRun.of("plan", "--capture", pcap.toString());
+        assertThat(run.status()).isZero();
+        assertThat(run.out())
+                .contains("packet 0 len=54 ")
+                .contains("packet 1 len=590 ")
+                .contains("packet 2 len=1514 ")
+                .contains("packet 3 len=9014 ")
+                .contains("packet 4 len=66 ")
+                .doesNotContain("packet 5 ");
+        // the 9014-byte frame: a 128-byte head, 4096-byte page fragments, GSO (MSS 1460 without TCP options)
+        assertThat(run.out()).contains("copy frag2 0 ");
+        CliRun first = CliRun.of("plan", "--capture", pcap.toString(), "--packets", "2");
+        assertThat(first.out()).contains("packet 1 len=590 ").doesNotContain("packet 2 ");
+        CliRun garbage = CliRun.of("plan", "--capture", example().toString());
+        assertThat(garbage.status()).isEqualTo(2);
+        assertThat(garbage.out()).isEmpty();
+        assertThat(garbage.err()).startsWith("netback-rx plan: cannot read '" + example() + "': ");
+    }
+
+    @Test
+    void aTraceIsCutAtPackets() {
+        CliRun run = CliRun.withStdin("head=0+10\nhead=0+20\nhead=0+30\n", "plan", "--packets", "2", "-");
+        assertThat(run.out()).contains("packet 1 len=20").doesNotContain("len=30");
+        // a bad line after the cut is not read as part of the input
+        assertThat(CliRun.withStdin("head=0+10\nbogus\n", "plan", "--packets", "1", "-")
+                        .status())
+                .isZero();
     }
 }

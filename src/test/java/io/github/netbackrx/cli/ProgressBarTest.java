@@ -3,9 +3,13 @@ package io.github.netbackrx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProgressBarTest {
 
@@ -48,9 +52,27 @@ class ProgressBarTest {
         }
         bar.finish();
         assertThat(out.toString()).isEmpty();
-        // tests run without a console: the standard-error bar is quiet
-        assertThat(ProgressBar.onStandardError("run", 10).visible()).isEqualTo(System.console() != null);
+        // a terminal needs a console (tests run without one)
+        if (System.console() == null) {
+            assertThat(Terminal.interactive()).isFalse();
+        }
         assertThatThrownBy(() -> new ProgressBar("run", -1, new PrintWriter(out), true))
                 .hasMessage("progress total -1 is negative");
+    }
+
+    @Test
+    void standardErrorIsATerminalOnlyWhenItsLinkNamesATerminalDevice(@TempDir Path dir) throws IOException {
+        Path pts = Files.createSymbolicLink(dir.resolve("pts"), Path.of("/dev/pts/3"));
+        Path tty = Files.createSymbolicLink(dir.resolve("tty"), Path.of("/dev/tty1"));
+        Path pipe = Files.createSymbolicLink(dir.resolve("pipe"), Path.of("pipe:[12345]"));
+        Path file = Files.createSymbolicLink(dir.resolve("file"), dir.resolve("log.txt"));
+        assertThat(Terminal.stderrIsTerminal(pts)).isTrue();
+        assertThat(Terminal.stderrIsTerminal(tty)).isTrue();
+        assertThat(Terminal.stderrIsTerminal(pipe)).isFalse();
+        assertThat(Terminal.stderrIsTerminal(file)).isFalse();
+        assertThat(Terminal.stderrIsTerminal(dir.resolve("missing"))).isTrue();
+        for (Path link : new Path[] {pts, tty, pipe, file}) {
+            Files.delete(link); // links out of the temporary directory: removed here, not by JUnit
+        }
     }
 }

@@ -2,7 +2,9 @@ package io.github.netbackrx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -68,5 +70,79 @@ class SimulateCommandTest {
         CliRun run = CliRun.of("demo");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("== simulation: the built-in mix").contains("all delivered bytes verified");
+    }
+
+    @Test
+    void aWorkloadIsSimulatedWithItsOwnBytes() {
+        CliRun run = CliRun.of("simulate", "--workload", "tcp-bulk", "--packets", "300", "--seed", "9");
+        assertThat(run.status()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out())
+                .contains("300 packets from workload tcp-bulk, engine 2010, policy coalesce, seed 9")
+                .contains("verified:       300 packets equal to what was sent, byte for byte; 0 differ");
+        // the same workload and seed give the same run; another seed another one
+        assertThat(CliRun.of("simulate", "--workload", "tcp-bulk", "--packets", "300", "--seed", "9"))
+                .isEqualTo(run);
+        assertThat(CliRun.of("simulate", "--workload", "tcp-bulk", "--packets", "300", "--seed", "10")
+                        .out())
+                .isNotEqualTo(run.out());
+    }
+
+    @Test
+    void aCaptureIsSimulatedFrameByFrameAndRepeats(@TempDir Path dir) {
+        Path pcapng = CliRun.resourceFile("/capture/tiny.pcapng", dir);
+        CliRun run = CliRun.of("simulate", "--capture", pcapng.toString());
+        assertThat(run.status()).isZero();
+        // 54 + 590 + 1514 + 9014 + 66 bytes, the 9014-byte frame as GSO
+        assertThat(run.out())
+                .contains("5 packets from capture " + pcapng + ", engine 2010")
+                .contains("delivered:      5 packets, 11238 bytes")
+                .contains("all delivered bytes verified");
+        CliRun twice =
+                CliRun.of("simulate", "--capture", pcapng.toString(), "--packets", "10", "--policy", "full-page");
+        assertThat(twice.out()).contains("delivered:      10 packets, 22476 bytes");
+        CliRun headers = CliRun.of("simulate", "--capture", pcapng.toString(), "--capture-head", "headers");
+        assertThat(headers.status()).isZero();
+        assertThat(headers.out()).contains("delivered:      5 packets, 11238 bytes");
+    }
+
+    @Test
+    void packetSourcesAreExclusiveAndChecked(@TempDir Path dir) {
+        CliRun both = CliRun.withStdin("head=0+60\n", "simulate", "--workload", "mtu", "-");
+        assertThat(both.status()).isEqualTo(2);
+        assertThat(both.out()).isEmpty();
+        assertThat(both.err())
+                .startsWith(
+                        "netback-rx simulate: give one packet source: FILE, --workload NAME or --capture PCAP, not 2\n");
+        CliRun unknown = CliRun.of("simulate", "--workload", "huge");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err())
+                .contains("unknown workload 'huge' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed)");
+        CliRun missing =
+                CliRun.of("simulate", "--capture", dir.resolve("none.pcap").toString());
+        assertThat(missing)
+                .isEqualTo(new CliRun(
+                        2, "", "netback-rx simulate: cannot read '" + dir.resolve("none.pcap") + "': no such file\n"));
+        CliRun headWithoutCapture = CliRun.of("simulate", "--capture-head", "64");
+        assertThat(headWithoutCapture.status()).isEqualTo(2);
+        assertThat(headWithoutCapture.err()).contains("--capture-head applies only with --capture");
+        CliRun badHead = CliRun.of("simulate", "--capture", "x.pcap", "--capture-head", "5000");
+        assertThat(badHead.status()).isEqualTo(2);
+        assertThat(badHead.err()).contains("--capture-head 5000: ");
+    }
+
+    @Test
+    void aLongRunDrawsProgressOnATerminalOnly() {
+        String[] args = {"simulate", "--workload", "imix", "--packets", String.valueOf(SimulateCommand.PROGRESS_MIN)};
+        CliRun terminal = CliRun.onTerminal(args);
+        assertThat(terminal.status()).isZero();
+        String last = ProgressBar.render("simulate", SimulateCommand.PROGRESS_MIN, SimulateCommand.PROGRESS_MIN);
+        assertThat(terminal.err()).startsWith("\rsimulate [").endsWith("\r" + last + "\n");
+        assertThat(terminal.err().split("\r", -1).length).isBetween(50, 103);
+        CliRun pipe = CliRun.of(args);
+        assertThat(pipe.err()).isEmpty();
+        assertThat(pipe.out()).isEqualTo(terminal.out());
+        // a short run stays quiet even on a terminal
+        assertThat(CliRun.onTerminal("simulate", "--packets", "100").err()).isEmpty();
     }
 }
