@@ -98,13 +98,25 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheCommandLineUsesTheSimulationWiring() {
+    void onlyTheCommandLineAndTheBugCatalogueUseTheSimulationWiring() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".sim..")
+                .resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".sim..", ROOT + ".bugs..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage(ROOT + ".sim..")
+                .allowEmptyShould(true)
+                .check(main);
+    }
+
+    @Test
+    void onlyTheCommandLineUsesTheBugCatalogue() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".bugs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".bugs..")
                 .allowEmptyShould(true)
                 .check(main);
     }
