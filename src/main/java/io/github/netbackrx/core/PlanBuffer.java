@@ -33,9 +33,8 @@ public final class PlanBuffer {
     // the estimate, computed on first read from the inputs of the last plan (see estimate())
     private int estimate;
     private boolean estimateKnown = true;
-    private SlotEstimator estimator;
+    private RxPacker estimatePacker;
     private Skb estimateSkb;
-    private FrontendFeatures estimateFeatures;
 
     private int opCount;
     /** The ops, {@link #OP} ints each (array of structs: one array, one bounds check per op). */
@@ -70,21 +69,21 @@ public final class PlanBuffer {
     void setEstimate(int estimate) {
         this.estimate = estimate;
         this.estimateKnown = true;
-        this.estimator = null;
+        this.estimatePacker = null;
         this.estimateSkb = null;
-        this.estimateFeatures = null;
     }
 
     /**
-     * Makes the estimate {@code e.estimate(skb, f, maxBufferOffset)}, computed when first read:
-     * estimators are pure functions of immutable inputs and cannot fail on a valid packet, so the
-     * value is the one an eager call would have given.
+     * Makes the estimate {@code p.estimateSlots(skb)} — the packer's {@link SlotEstimator} — computed
+     * when first read: estimators are pure functions of immutable inputs and cannot fail on a packet
+     * the packer accepted, so the value is the one an eager call would have given.
      */
-    void deferEstimate(SlotEstimator e, Skb skb, FrontendFeatures f) {
+    void deferEstimate(RxPacker p, Skb skb) {
         this.estimateKnown = false;
-        this.estimator = e;
+        if (estimatePacker != p) {
+            estimatePacker = p;
+        }
         this.estimateSkb = skb;
-        this.estimateFeatures = f;
     }
 
     /** Sets the counts after a packer wrote {@link #ops} and {@link #slots} directly. */
@@ -231,7 +230,7 @@ public final class PlanBuffer {
      */
     public int estimate() {
         if (!estimateKnown) {
-            setEstimate(estimator.estimate(estimateSkb, estimateFeatures, maxBufferOffset));
+            setEstimate(estimatePacker.estimateSlots(estimateSkb));
         }
         return estimate;
     }

@@ -155,10 +155,10 @@ public final class RxPacker {
         Objects.requireNonNull(out, "out");
         checkPages(skb);
         out.reset(skb.length(), maxBufferOffset);
-        out.deferEstimate(estimator, skb, features); // computed when read: see PlanBuffer.estimate()
+        out.deferEstimate(this, skb); // computed when read: see PlanBuffer.estimate()
         switch (kind) {
             case K_COALESCE -> planCoalesce(skb, out);
-            case K_COMPOUND -> planCompound(skb, out);
+            case K_COMPOUND -> planWalk(skb, out, true);
             case K_PER_FRAG -> planPerFrag(skb, out);
             case K_FULL_PAGE -> planFullPage(skb, out);
             default -> planFreeBsd(skb, out);
@@ -250,35 +250,38 @@ public final class RxPacker {
 
     /**
      * The {@code start_new_rx_buffer} walk of {@code netbk_gop_skb} / {@code netbk_gop_frag_copy}
-     * (2010), writing into {@code out}.
+     * (2010), writing into {@code out}, for the usual {@code MAX_BUFFER_OFFSET} of 4096 (any other
+     * goes to {@link #planWalk}).
      *
      * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
      * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
-     * and (iii) no chunk has been copied yet ({@code head}). Condition (iii) never decides: before the
-     * first chunk {@code copy_off} is 0, so (ii) fails anyway; the walk does not track it. A chunk is
-     * the rest of the area. The page rule ({@link #checkPages}) keeps the head within the first
-     * buffer, so the head is one chunk at offset 0 of it. The GSO gap is the request after the head's
-     * buffer; in prefix mode the prefix takes the packet's first request. Buffer {@code m} lands in
-     * slot {@code m} without GSO, slot {@code m + 1} otherwise (buffer 0 in slot 0 with a GSO extra, in
-     * slot 1 behind a prefix).
+     * and (iii) no chunk has been copied yet ({@code head}). Here the page rule ({@link #checkPages})
+     * makes every area at most 4096 bytes, so every area fits a buffer and is copied as one chunk:
+     * the head at offset 0 of the first buffer, each fragment where it fits, and the condition
+     * reduces to {@code copy_off + size > MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies
+     * it, fragments not being empty; (iii) never decides, {@code copy_off} being 0 before the first
+     * chunk). The GSO gap is the request after the head's buffer; in prefix mode the prefix takes
+     * the packet's first request. Buffer {@code m} lands in slot {@code m} without GSO, slot {@code m +
+     * 1} otherwise (buffer 0 in slot 0 with a GSO extra, in slot 1 behind a prefix).
      *
-     * <p>Room: an op either ends its area or fills its buffer ({@code copy_off == MAX_BUFFER_OFFSET}),
-     * so there are at most {@code areas + len / MAX_BUFFER_OFFSET} ops, at most one more data buffer
-     * than ops, and at most one GSO slot; the arrays are sized once for that.
+     * <p>So there are at most {@code 1 + nr_frags} ops and data buffers, and the arrays are sized
+     * once for that.
      */
     private void planCoalesce(Skb skb, PlanBuffer out) {
+        if (maxBufferOffset != PAGE) {
+            planWalk(skb, out, false);
+            return;
+        }
         int bit = skb.gsoBit;
         boolean prefix = (features.gsoPrefixMask() & bit) != 0;
         boolean extra = !prefix && (features.gsoMask() & bit) != 0;
         int shift = prefix || extra ? 1 : 0;
         int first = prefix ? 1 : 0;
-        int max = maxBufferOffset;
         int[] fo = skb.fragOffsets;
         int[] fl = skb.fragLengths;
         int n = fo.length;
-        int room = n + 1 + skb.length() / max;
-        int[] ops = out.opCapacity(room);
-        int[] slots = out.slotCapacity(room + 2);
+        int[] ops = out.opCapacity(n + 1);
+        int[] slots = out.slotCapacity(n + 3);
         if (extra) {
             out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
         }
@@ -296,27 +299,21 @@ public final class RxPacker {
             o = OP;
         }
         for (int k = 0; k < n; k++) {
-            int offset = fo[k];
             int size = fl[k];
-            while (size > 0) {
-                if (copyOff == max || (copyOff + size > max && size <= max && copyOff != 0)) {
-                    PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
-                    meta++;
-                    slot = meta + shift;
-                    flags = 0;
-                    copyOff = 0;
-                }
-                int bytes = Math.min(size, max - copyOff);
-                ops[o] = k;
-                ops[o + 1] = offset;
-                ops[o + 2] = slot;
-                ops[o + 3] = copyOff;
-                ops[o + 4] = bytes;
-                o += OP;
-                copyOff += bytes;
-                offset += bytes;
-                size -= bytes;
+            if (copyOff + size > PAGE && copyOff != 0) {
+                PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
+                meta++;
+                slot = meta + shift;
+                flags = 0;
+                copyOff = 0;
             }
+            ops[o] = k;
+            ops[o + 1] = fo[k];
+            ops[o + 2] = slot;
+            ops[o + 3] = copyOff;
+            ops[o + 4] = size;
+            o += OP;
+            copyOff += size;
         }
         PlanBuffer.writeData(slots, slot, copyOff, flags);
         if (prefix) {
@@ -335,11 +332,13 @@ public final class RxPacker {
     }
 
     /**
-     * The walk of {@code xenvif_gop_skb} / {@code xenvif_gop_frag_copy} (3.7–3.19): the 2010 walk on
-     * chunks cut at 4 KiB source-frame ends, the head included (no head rule). Otherwise as {@link
-     * #planCoalesce}; the arrays grow as the walk needs.
+     * The general {@code start_new_rx_buffer} walk, the arrays growing as it needs: of {@code
+     * xenvif_gop_skb} / {@code xenvif_gop_frag_copy} (3.7–3.19) with {@code compound}, chunks cut at
+     * 4 KiB source-frame ends, the head included (no head rule); of the 2010 driver without, a chunk
+     * being the rest of the area. Condition (iii) of {@link #planCoalesce} is not tracked: before the
+     * first chunk {@code copy_off} is 0, so (ii) fails anyway.
      */
-    private void planCompound(Skb skb, PlanBuffer out) {
+    private void planWalk(Skb skb, PlanBuffer out, boolean compound) {
         int bit = skb.gsoBit;
         boolean prefix = (features.gsoPrefixMask() & bit) != 0;
         boolean extra = !prefix && (features.gsoMask() & bit) != 0;
@@ -363,7 +362,7 @@ public final class RxPacker {
             int offset = source < 0 ? skb.headOffset() : fo[source];
             int size = source < 0 ? skb.headLength() : fl[source];
             while (size > 0) {
-                int chunk = Math.min(size, PAGE - offset % PAGE);
+                int chunk = compound ? Math.min(size, PAGE - offset % PAGE) : size;
                 if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0)) {
                     PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
                     meta++;
