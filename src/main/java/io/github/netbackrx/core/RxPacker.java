@@ -158,7 +158,7 @@ public final class RxPacker {
         out.deferEstimate(this, skb); // computed when read: see PlanBuffer.estimate()
         switch (kind) {
             case K_COALESCE -> planCoalesce(skb, out);
-            case K_COMPOUND -> planWalk(skb, out, true);
+            case K_COMPOUND -> planCompound(skb, out);
             case K_PER_FRAG -> planPerFrag(skb, out);
             case K_FULL_PAGE -> planFullPage(skb, out);
             default -> planFreeBsd(skb, out);
@@ -255,8 +255,9 @@ public final class RxPacker {
      *
      * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
      * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
-     * and (iii) no chunk has been copied yet ({@code head}). Here the page rule ({@link #checkPages})
-     * makes every area at most 4096 bytes, so every area fits a buffer and is copied as one chunk:
+     * and (iii) no chunk has been copied yet ({@code head}). Here every area lies within one page
+     * (the page rule of {@link #checkPages}; for {@link PackingPolicy#COALESCE_COMPOUND} the packet's
+     * {@code withinPages}), so it is at most 4096 bytes, so every area fits a buffer and is copied as one chunk:
      * the head at offset 0 of the first buffer, each fragment where it fits, and the condition
      * reduces to {@code copy_off + size > MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies
      * it, fragments not being empty; (iii) never decides, {@code copy_off} being 0 before the first
@@ -269,7 +270,7 @@ public final class RxPacker {
      */
     private void planCoalesce(Skb skb, PlanBuffer out) {
         if (maxBufferOffset != PAGE) {
-            planWalk(skb, out, false);
+            planWalk(skb, out, policy == PackingPolicy.COALESCE_COMPOUND);
             return;
         }
         int bit = skb.gsoBit;
@@ -323,6 +324,18 @@ public final class RxPacker {
     }
 
     /**
+     * {@code xenvif_gop_skb} (3.7–3.19): when every area lies within one page the 4 KiB frame cut
+     * never cuts, and the walk is the 2010 one ({@link #planCoalesce}); otherwise {@link #planWalk}.
+     */
+    private void planCompound(Skb skb, PlanBuffer out) {
+        if (skb.withinPages) {
+            planCoalesce(skb, out);
+        } else {
+            planWalk(skb, out, true);
+        }
+    }
+
+    /**
      * The prefix response in slot 0: {@code status = meta_slots_used}, counted before the prefix's
      * own meta is consumed; offset the GSO size.
      */
@@ -362,7 +375,7 @@ public final class RxPacker {
             int offset = source < 0 ? skb.headOffset() : fo[source];
             int size = source < 0 ? skb.headLength() : fl[source];
             while (size > 0) {
-                int chunk = compound ? Math.min(size, PAGE - offset % PAGE) : size;
+                int chunk = compound ? Math.min(size, PAGE - (offset & (PAGE - 1))) : size; // offsets are >= 0
                 if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0)) {
                     PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
                     meta++;
@@ -413,7 +426,7 @@ public final class RxPacker {
             int offset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
             int size = source < 0 ? skb.headLength() : skb.fragLength(source);
             while (size > 0) {
-                int chunk = compound ? Math.min(size, PAGE - offset % PAGE) : size;
+                int chunk = compound ? Math.min(size, PAGE - (offset & (PAGE - 1))) : size; // offsets are >= 0
                 if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0 && !head)) {
                     meta++;
                     copyOff = 0;
@@ -490,18 +503,35 @@ public final class RxPacker {
         if (hashExtra) {
             out.writeExtra(extras, Netif.EXTRA_TYPE_HASH, 0, 0, null, skb.hashValue(), skb.hashType());
         }
-        int flags = skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0); // slot 0's
+        int flags = skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0); // of the open slot
         int o = 0;
-        int remaining = skb.length();
-        int source = -1;
-        int src = skb.headOffset(); // where the current area is read next (pkt->frag_offset)
-        int left = skb.headLength(); // bytes of the current area not yet copied
         int d = 0;
         int slot = 0;
-        while (true) {
-            int off = 0;
-            do {
-                int chunk = Math.min(left, Math.min(PAGE - off, PAGE - src % PAGE));
+        int off = 0;
+        if (skb.headLength() == 0) { // the empty head's zero-length op
+            ops[0] = CopyOp.HEAD;
+            ops[1] = skb.headOffset();
+            ops[2] = 0;
+            ops[3] = 0;
+            ops[4] = 0;
+            o = OP;
+        }
+        // one chunk per step, a new slot when the open one is full and bytes remain
+        for (int source = -1, n = fo.length; source < n; source++) {
+            int src = source < 0 ? skb.headOffset() : fo[source]; // pkt->frag_offset, as an address
+            int left = source < 0 ? skb.headLength() : fl[source];
+            while (left > 0) {
+                if (off == PAGE) {
+                    PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
+                    flags = 0;
+                    d++;
+                    slot = d + extras;
+                    off = 0;
+                    if ((slot + 1) * SLOT > slots.length) {
+                        slots = out.slotCapacity(slot + 1);
+                    }
+                }
+                int chunk = Math.min(left, Math.min(PAGE - off, PAGE - (src & (PAGE - 1))));
                 if (o + OP > ops.length) {
                     ops = out.opCapacity(o / OP + 1);
                 }
@@ -511,28 +541,12 @@ public final class RxPacker {
                 ops[o + 3] = off;
                 ops[o + 4] = chunk;
                 o += OP;
+                off += chunk;
                 src += chunk;
                 left -= chunk;
-                off += chunk;
-                remaining -= chunk;
-                if (left == 0 && remaining > 0) { // the area is done: the next one (none is empty)
-                    source++;
-                    src = fo[source];
-                    left = fl[source];
-                }
-            } while (off < PAGE && remaining > 0);
-            if (remaining == 0) {
-                PlanBuffer.writeData(slots, slot, off, flags);
-                break;
-            }
-            PlanBuffer.writeData(slots, slot, off, flags | Netif.RXF_MORE_DATA);
-            flags = 0;
-            d++;
-            slot = d + extras;
-            if ((slot + 1) * SLOT > slots.length) {
-                slots = out.slotCapacity(slot + 1);
             }
         }
+        PlanBuffer.writeData(slots, slot, off, flags);
         out.setCounts(o / OP, d + extras + 1);
     }
 
