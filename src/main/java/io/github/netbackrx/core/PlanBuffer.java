@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A caller-owned, reusable plan: the copy operations and per-slot responses of one packet, kept as
- * parallel {@code int} arrays (struct of arrays). {@link RxPacker#plan(Skb, PlanBuffer)} resets it
- * and fills it; the arrays grow when a packet needs more room and are then reused, so planning into
- * a warmed-up buffer allocates nothing.
+ * A caller-owned, reusable plan: the copy operations and per-slot responses of one packet, kept in
+ * flat {@code int} arrays (five ints per op, four per slot, and the extra-info fields apart). {@link
+ * RxPacker#plan(Skb, PlanBuffer)} resets it and fills it, writing each op and each slot once; the
+ * arrays grow when a packet needs more room and are then reused, so planning into a warmed-up
+ * buffer allocates nothing. The estimate is computed when first read ({@link #estimate()}).
  *
  * <p>The slots are the model of the driver's {@code netbk_rx_meta} array (one entry per data
  * buffer, with its byte count) interleaved with the extra-info slots, in ring order.
