@@ -112,7 +112,7 @@ public record FrontendFeatures(int gsoMask, int gsoPrefixMask, boolean hash) {
      * @return true if it has GSO of a type in {@code gsoMask}
      */
     public boolean gsoExtra(Skb skb) {
-        return skb.hasGso() && (gsoMask & bit(skb.gsoType())) != 0;
+        return (gsoMask & skb.gsoBit) != 0;
     }
 
     /**
@@ -122,7 +122,7 @@ public record FrontendFeatures(int gsoMask, int gsoPrefixMask, boolean hash) {
      * @return true if it has GSO of a type in {@code gsoPrefixMask}
      */
     public boolean gsoPrefix(Skb skb) {
-        return skb.hasGso() && (gsoPrefixMask & bit(skb.gsoType())) != 0;
+        return (gsoPrefixMask & skb.gsoBit) != 0;
     }
 
     /**

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A caller-owned, reusable plan: the copy operations and per-slot responses of one packet, kept as
- * parallel {@code int} arrays (struct of arrays). {@link RxPacker#plan(Skb, PlanBuffer)} resets it
- * and fills it; the arrays grow when a packet needs more room and are then reused, so planning into
- * a warmed-up buffer allocates nothing.
+ * A caller-owned, reusable plan: the copy operations and per-slot responses of one packet, kept in
+ * flat {@code int} arrays (five ints per op, four per slot, and the extra-info fields apart). {@link
+ * RxPacker#plan(Skb, PlanBuffer)} resets it and fills it, writing each op and each slot once; the
+ * arrays grow when a packet needs more room and are then reused, so planning into a warmed-up
+ * buffer allocates nothing. The estimate is computed when first read ({@link #estimate()}).
  *
  * <p>The slots are the model of the driver's {@code netbk_rx_meta} array (one entry per data
  * buffer, with its byte count) interleaved with the extra-info slots, in ring order.
@@ -19,22 +20,34 @@ import java.util.Objects;
 public final class PlanBuffer {
     private static final int INITIAL = 8;
 
+    /** Ints per op in {@link #ops}: source, source offset, slot, destination offset, length. */
+    static final int OP = 5;
+    /** Ints per slot in {@link #slots}: kind, status, offset, flags. */
+    static final int SLOT = 4;
+
+    static final int KIND_DATA = 0;
+    static final int KIND_EXTRA = 1;
+
     private int packetLength;
-    private int estimate;
     private int maxBufferOffset = Netif.MAX_BUFFER_OFFSET;
 
+    // the estimate, computed on first read from the inputs of the last plan (see estimate())
+    private int estimate;
+    private boolean estimateKnown = true;
+    private RxPacker estimatePacker;
+    private Skb estimateSkb;
+
     private int opCount;
-    private int[] opSource = new int[INITIAL];
-    private int[] opSourceOffset = new int[INITIAL];
-    private int[] opSlot = new int[INITIAL];
-    private int[] opDestOffset = new int[INITIAL];
-    private int[] opLength = new int[INITIAL];
+    /** The ops, {@link #OP} ints each (array of structs: one array, one bounds check per op). */
+    int[] ops = new int[INITIAL * OP];
 
     private int slotCount;
-    private boolean[] slotExtra = new boolean[INITIAL];
-    private int[] slotStatus = new int[INITIAL];
-    private int[] slotOffset = new int[INITIAL];
-    private int[] slotFlags = new int[INITIAL];
+    /**
+     * The slots' response fields, {@link #SLOT} ints each. The extra-info fields below are written
+     * for extra slots only; the readers answer 0 or {@code null} for data slots.
+     */
+    int[] slots = new int[INITIAL * SLOT];
+
     private int[] slotExtraType = new int[INITIAL];
     private int[] slotGsoSize = new int[INITIAL];
     private GsoType[] slotGsoType = new GsoType[INITIAL];
@@ -46,72 +59,127 @@ public final class PlanBuffer {
 
     // ---- filling (package-private: the packer's side) ----------------------------------------
 
-    void reset(int packetLength, int estimate, int maxBufferOffset) {
+    void reset(int packetLength, int maxBufferOffset) {
         this.packetLength = packetLength;
-        this.estimate = estimate;
         this.maxBufferOffset = maxBufferOffset;
         this.opCount = 0;
         this.slotCount = 0;
     }
 
-    void addOp(int source, int sourceOffset, int slot, int destOffset, int length) {
-        if (opCount == opSource.length) {
-            growOps();
+    /** Sets the estimate outright (a loaded plan). */
+    void setEstimate(int estimate) {
+        this.estimate = estimate;
+        this.estimateKnown = true;
+        this.estimatePacker = null;
+        this.estimateSkb = null;
+    }
+
+    /**
+     * Makes the estimate {@code p.estimateSlots(skb)} — the packer's {@link SlotEstimator} — computed
+     * when first read: estimators are pure functions of immutable inputs and cannot fail on a packet
+     * the packer accepted, so the value is the one an eager call would have given.
+     */
+    void deferEstimate(RxPacker p, Skb skb) {
+        this.estimateKnown = false;
+        if (estimatePacker != p) {
+            estimatePacker = p;
         }
-        int i = opCount++;
-        opSource[i] = source;
-        opSourceOffset[i] = sourceOffset;
-        opSlot[i] = slot;
-        opDestOffset[i] = destOffset;
-        opLength[i] = length;
+        this.estimateSkb = skb;
+    }
+
+    /** Sets the counts after a packer wrote {@link #ops} and {@link #slots} directly. */
+    void setCounts(int opCount, int slotCount) {
+        this.opCount = opCount;
+        this.slotCount = slotCount;
+    }
+
+    /**
+     * Grows {@link #ops} to hold at least {@code n} ops.
+     *
+     * @return the (possibly new) array
+     */
+    int[] opCapacity(int n) {
+        if (n * OP > ops.length) {
+            int c = ops.length / OP;
+            while (c < n) {
+                c *= 2;
+            }
+            ops = Arrays.copyOf(ops, c * OP);
+        }
+        return ops;
+    }
+
+    /**
+     * Grows {@link #slots} and the extra-info arrays to hold at least {@code n} slots.
+     *
+     * @return the (possibly new) {@link #slots}
+     */
+    int[] slotCapacity(int n) {
+        if (n > slotExtraType.length) {
+            int c = slotExtraType.length;
+            while (c < n) {
+                c *= 2;
+            }
+            slots = Arrays.copyOf(slots, c * SLOT);
+            slotExtraType = Arrays.copyOf(slotExtraType, c);
+            slotGsoSize = Arrays.copyOf(slotGsoSize, c);
+            slotGsoType = Arrays.copyOf(slotGsoType, c);
+            slotHashValue = Arrays.copyOf(slotHashValue, c);
+            slotHashType = Arrays.copyOf(slotHashType, c);
+        }
+        return slots;
+    }
+
+    void addOp(int source, int sourceOffset, int slot, int destOffset, int length) {
+        int[] a = opCapacity(opCount + 1);
+        int o = opCount++ * OP;
+        a[o] = source;
+        a[o + 1] = sourceOffset;
+        a[o + 2] = slot;
+        a[o + 3] = destOffset;
+        a[o + 4] = length;
     }
 
     /** Makes slots {@code [0, n)} exist (new ones as empty data slots). */
     void ensureSlots(int n) {
-        while (slotCount < n) {
-            if (slotCount == slotExtra.length) {
-                growSlots();
-            }
-            int s = slotCount++;
-            slotExtra[s] = false;
-            slotStatus[s] = 0;
-            slotOffset[s] = 0;
-            slotFlags[s] = 0;
-            slotExtraType[s] = 0;
-            slotGsoSize[s] = 0;
-            slotGsoType[s] = null;
-            slotHashValue[s] = 0;
-            slotHashType[s] = null;
+        if (slotCount < n) {
+            int[] a = slotCapacity(n);
+            Arrays.fill(a, slotCount * SLOT, n * SLOT, 0); // KIND_DATA, status, offset and flags 0
+            slotCount = n;
         }
     }
 
     void setData(int s, int status, int flags) {
         ensureSlots(s + 1);
-        slotExtra[s] = false;
-        slotStatus[s] = status;
-        slotOffset[s] = 0;
-        slotFlags[s] = flags;
+        writeData(slots, s, status, flags);
     }
 
-    void addStatus(int s, int bytes) {
-        slotStatus[s] += bytes;
-    }
-
-    void orFlags(int s, int flags) {
-        slotFlags[s] |= flags;
+    /** Writes data slot {@code s} (offset 0) into {@code a}, which has room for it. */
+    static void writeData(int[] a, int s, int status, int flags) {
+        int i = s * SLOT;
+        a[i] = KIND_DATA;
+        a[i + 1] = status;
+        a[i + 2] = 0;
+        a[i + 3] = flags;
     }
 
     void setExtra(int s, int type, int flags, int gsoSize, GsoType gsoType) {
         ensureSlots(s + 1);
-        slotExtra[s] = true;
-        slotStatus[s] = Netif.RSP_NULL;
-        slotOffset[s] = 0;
-        slotFlags[s] = flags;
+        writeExtra(s, type, flags, gsoSize, gsoType, 0, null);
+    }
+
+    /** Writes extra slot {@code s}, for which {@link #slotCapacity(int)} made room; counts unchanged. */
+    void writeExtra(int s, int type, int flags, int gsoSize, GsoType gsoType, int hashValue, HashType hashType) {
+        int i = s * SLOT;
+        slots[i] = KIND_EXTRA;
+        slots[i + 1] = Netif.RSP_NULL;
+        slots[i + 2] = 0;
+        slots[i + 3] = flags;
         slotExtraType[s] = type;
         slotGsoSize[s] = gsoSize;
         slotGsoType[s] = gsoType;
-        slotHashValue[s] = 0;
-        slotHashType[s] = null;
+        slotHashValue[s] = hashValue;
+        slotHashType[s] = hashType;
     }
 
     void setHashExtra(int s, int flags, int value, HashType type) {
@@ -121,40 +189,19 @@ public final class PlanBuffer {
     }
 
     void setDataOffset(int s, int offset) {
-        slotOffset[s] = offset;
-    }
-
-    private void growOps() {
-        int n = opSource.length * 2;
-        opSource = Arrays.copyOf(opSource, n);
-        opSourceOffset = Arrays.copyOf(opSourceOffset, n);
-        opSlot = Arrays.copyOf(opSlot, n);
-        opDestOffset = Arrays.copyOf(opDestOffset, n);
-        opLength = Arrays.copyOf(opLength, n);
-    }
-
-    private void growSlots() {
-        int n = slotExtra.length * 2;
-        slotExtra = Arrays.copyOf(slotExtra, n);
-        slotStatus = Arrays.copyOf(slotStatus, n);
-        slotOffset = Arrays.copyOf(slotOffset, n);
-        slotFlags = Arrays.copyOf(slotFlags, n);
-        slotExtraType = Arrays.copyOf(slotExtraType, n);
-        slotGsoSize = Arrays.copyOf(slotGsoSize, n);
-        slotGsoType = Arrays.copyOf(slotGsoType, n);
-        slotHashValue = Arrays.copyOf(slotHashValue, n);
-        slotHashType = Arrays.copyOf(slotHashType, n);
+        slots[s * SLOT + 2] = offset;
     }
 
     /** Loads an immutable plan into this buffer (for checking it). */
     void load(RxPlan plan, int maxBufferOffset) {
-        reset(plan.packetLength(), plan.estimate(), maxBufferOffset);
+        reset(plan.packetLength(), maxBufferOffset);
+        setEstimate(plan.estimate());
         for (CopyOp op : plan.ops()) {
             addOp(op.source(), op.sourceOffset(), op.slot(), op.destOffset(), op.length());
         }
-        List<SlotResponse> slots = plan.slots();
-        for (int s = 0; s < slots.size(); s++) {
-            SlotResponse r = slots.get(s);
+        List<SlotResponse> list = plan.slots();
+        for (int s = 0; s < list.size(); s++) {
+            SlotResponse r = list.get(s);
             if (r instanceof ExtraResponse e) {
                 setExtra(s, e.type(), e.flags(), e.gsoSize(), e.gsoType());
                 slotHashValue[s] = e.hashValue();
@@ -174,8 +221,18 @@ public final class PlanBuffer {
         return packetLength;
     }
 
-    /** @return the policy's worst-case slot estimate for the packet ({@code count_skb_slots} for coalesce) */
+    /**
+     * The packer's worst-case slot estimate for the packet ({@code count_skb_slots} for coalesce).
+     * {@link RxPacker#plan(Skb, PlanBuffer)} does not compute it: the packer's {@link SlotEstimator}
+     * runs on the first call after a plan (as the driver's {@code start_xmit} counts slots apart
+     * from the packing walk), so plans whose estimate nobody reads do not pay for it.
+     *
+     * @return the estimate
+     */
     public int estimate() {
+        if (!estimateKnown) {
+            setEstimate(estimatePacker.estimateSlots(estimateSkb));
+        }
         return estimate;
     }
 
@@ -206,7 +263,7 @@ public final class PlanBuffer {
      * @return {@code -1} for the head, {@code k} for fragment {@code k}
      */
     public int opSource(int i) {
-        return opSource[Objects.checkIndex(i, opCount)];
+        return ops[Objects.checkIndex(i, opCount) * OP];
     }
 
     /**
@@ -216,7 +273,7 @@ public final class PlanBuffer {
      * @return the offset from the start of the area's page (may exceed 4095 for compound pages)
      */
     public int opSourceOffset(int i) {
-        return opSourceOffset[Objects.checkIndex(i, opCount)];
+        return ops[Objects.checkIndex(i, opCount) * OP + 1];
     }
 
     /**
@@ -226,7 +283,7 @@ public final class PlanBuffer {
      * @return the slot, relative to the packet's first slot
      */
     public int opSlot(int i) {
-        return opSlot[Objects.checkIndex(i, opCount)];
+        return ops[Objects.checkIndex(i, opCount) * OP + 2];
     }
 
     /**
@@ -236,7 +293,7 @@ public final class PlanBuffer {
      * @return the offset in the guest buffer
      */
     public int opDestOffset(int i) {
-        return opDestOffset[Objects.checkIndex(i, opCount)];
+        return ops[Objects.checkIndex(i, opCount) * OP + 3];
     }
 
     /**
@@ -246,7 +303,7 @@ public final class PlanBuffer {
      * @return the length, possibly 0
      */
     public int opLength(int i) {
-        return opLength[Objects.checkIndex(i, opCount)];
+        return ops[Objects.checkIndex(i, opCount) * OP + 4];
     }
 
     /**
@@ -256,7 +313,7 @@ public final class PlanBuffer {
      * @return true for an extra-info slot
      */
     public boolean slotIsExtra(int s) {
-        return slotExtra[Objects.checkIndex(s, slotCount)];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT] == KIND_EXTRA;
     }
 
     /**
@@ -268,7 +325,8 @@ public final class PlanBuffer {
      * @return true for a prefix slot
      */
     public boolean slotIsPrefix(int s) {
-        return !slotExtra[Objects.checkIndex(s, slotCount)] && (slotFlags[s] & Netif.RXF_GSO_PREFIX) != 0;
+        int i = Objects.checkIndex(s, slotCount) * SLOT;
+        return slots[i] == KIND_DATA && (slots[i + 3] & Netif.RXF_GSO_PREFIX) != 0;
     }
 
     /**
@@ -279,7 +337,7 @@ public final class PlanBuffer {
      *     prefix slot the number of buffers the packet used, the prefix's own included
      */
     public int slotStatus(int s) {
-        return slotStatus[Objects.checkIndex(s, slotCount)];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT + 1];
     }
 
     /**
@@ -289,7 +347,7 @@ public final class PlanBuffer {
      * @return the offset: 0, or the GSO size for a prefix slot
      */
     public int slotOffset(int s) {
-        return slotOffset[Objects.checkIndex(s, slotCount)];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT + 2];
     }
 
     /**
@@ -300,7 +358,7 @@ public final class PlanBuffer {
      *     netif_extra_info.flags}
      */
     public int slotFlags(int s) {
-        return slotFlags[Objects.checkIndex(s, slotCount)];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT + 3];
     }
 
     /**
@@ -310,7 +368,7 @@ public final class PlanBuffer {
      * @return {@link Netif#EXTRA_TYPE_GSO} or {@link Netif#EXTRA_TYPE_HASH} for an extra; 0 for a data slot
      */
     public int slotExtraType(int s) {
-        return slotExtraType[Objects.checkIndex(s, slotCount)];
+        return slotIsExtra(s) ? slotExtraType[s] : 0;
     }
 
     /**
@@ -320,7 +378,7 @@ public final class PlanBuffer {
      * @return {@code u.gso.size}; 0 for a data slot
      */
     public int slotGsoSize(int s) {
-        return slotGsoSize[Objects.checkIndex(s, slotCount)];
+        return slotIsExtra(s) ? slotGsoSize[s] : 0;
     }
 
     /**
@@ -330,7 +388,7 @@ public final class PlanBuffer {
      * @return {@code u.gso.type}; {@code null} for a data slot
      */
     public GsoType slotGsoType(int s) {
-        return slotGsoType[Objects.checkIndex(s, slotCount)];
+        return slotIsExtra(s) ? slotGsoType[s] : null;
     }
 
     /**
@@ -340,7 +398,7 @@ public final class PlanBuffer {
      * @return {@code u.hash.value} as a 32-bit number; 0 for other slots
      */
     public int slotHashValue(int s) {
-        return slotHashValue[Objects.checkIndex(s, slotCount)];
+        return slotIsExtra(s) ? slotHashValue[s] : 0;
     }
 
     /**
@@ -350,7 +408,7 @@ public final class PlanBuffer {
      * @return {@code u.hash.type}; {@code null} for other slots
      */
     public HashType slotHashType(int s) {
-        return slotHashType[Objects.checkIndex(s, slotCount)];
+        return slotIsExtra(s) ? slotHashType[s] : null;
     }
 
     /**
@@ -359,25 +417,27 @@ public final class PlanBuffer {
      * @return the plan
      */
     public RxPlan toPlan() {
-        List<CopyOp> ops = new ArrayList<>(opCount);
+        List<CopyOp> opList = new ArrayList<>(opCount);
         for (int i = 0; i < opCount; i++) {
-            ops.add(new CopyOp(opSource[i], opSourceOffset[i], opSlot[i], opDestOffset[i], opLength[i]));
+            int o = i * OP;
+            opList.add(new CopyOp(ops[o], ops[o + 1], ops[o + 2], ops[o + 3], ops[o + 4]));
         }
-        List<SlotResponse> slots = new ArrayList<>(slotCount);
+        List<SlotResponse> slotList = new ArrayList<>(slotCount);
         for (int s = 0; s < slotCount; s++) {
-            if (slotExtra[s]) {
-                slots.add(new ExtraResponse(
+            int i = s * SLOT;
+            if (slots[i] == KIND_EXTRA) {
+                slotList.add(new ExtraResponse(
                         s,
                         slotExtraType[s],
-                        slotFlags[s],
+                        slots[i + 3],
                         slotGsoSize[s],
                         slotGsoType[s],
                         slotHashValue[s],
                         slotHashType[s]));
             } else {
-                slots.add(new DataResponse(s, slotOffset[s], slotStatus[s], slotFlags[s]));
+                slotList.add(new DataResponse(s, slots[i + 2], slots[i + 1], slots[i + 3]));
             }
         }
-        return new RxPlan(packetLength, estimate, ops, slots);
+        return new RxPlan(packetLength, estimate(), opList, slotList);
     }
 }

@@ -58,12 +58,33 @@ public final class RxPacker {
     private final int maxBufferOffset;
     private final FrontendFeatures features;
     private final SlotEstimator estimator;
+    /** The policy as a small int for the dispatch in {@link #plan(Skb, PlanBuffer)}. */
+    private final int kind;
+    /** Whether the policy has the page rule (coalesce, per-frag): every area within one page. */
+    private final boolean pageRule;
+
+    private static final int K_COALESCE = 0;
+    private static final int K_COMPOUND = 1;
+    private static final int K_PER_FRAG = 2;
+    private static final int K_FULL_PAGE = 3;
+    private static final int K_FREEBSD = 4;
+
+    private static final int OP = PlanBuffer.OP;
+    private static final int SLOT = PlanBuffer.SLOT;
 
     private RxPacker(Builder b) {
         this.policy = b.policy;
         this.maxBufferOffset = b.maxBufferOffset;
         this.features = b.features;
         this.estimator = b.estimator == null ? b.policy.defaultEstimator() : b.estimator;
+        this.kind = switch (b.policy) {
+            case COALESCE -> K_COALESCE;
+            case COALESCE_COMPOUND -> K_COMPOUND;
+            case PER_FRAG -> K_PER_FRAG;
+            case FULL_PAGE -> K_FULL_PAGE;
+            case FREEBSD -> K_FREEBSD;
+        };
+        this.pageRule = b.policy == PackingPolicy.COALESCE || b.policy == PackingPolicy.PER_FRAG;
     }
 
     /**
@@ -133,13 +154,14 @@ public final class RxPacker {
     public void plan(Skb skb, PlanBuffer out) {
         Objects.requireNonNull(out, "out");
         checkPages(skb);
-        out.reset(skb.length(), estimator.estimate(skb, features, maxBufferOffset), maxBufferOffset);
-        switch (policy) {
-            case COALESCE -> coalesceWalk(skb, features, maxBufferOffset, false, out);
-            case COALESCE_COMPOUND -> coalesceWalk(skb, features, maxBufferOffset, true, out);
-            case PER_FRAG -> planPerFrag(skb, out);
-            case FULL_PAGE -> planFullPage(skb, out);
-            case FREEBSD -> planFreeBsd(skb, out);
+        out.reset(skb.length(), maxBufferOffset);
+        out.deferEstimate(this, skb); // computed when read: see PlanBuffer.estimate()
+        switch (kind) {
+            case K_COALESCE -> planCoalesce(skb, out);
+            case K_COMPOUND -> planCompound(skb, out);
+            case K_PER_FRAG -> planPerFrag(skb, out);
+            case K_FULL_PAGE -> planFullPage(skb, out);
+            default -> planFreeBsd(skb, out);
         }
     }
 
@@ -178,20 +200,27 @@ public final class RxPacker {
 
     // ---- the page rule -------------------------------------------------------------------------
 
+    /**
+     * The page rule, from the facts {@link Skb} decided at construction; the exception (naming the
+     * first offending area) is built only when the rule is broken.
+     */
     private void checkPages(Skb skb) {
         Objects.requireNonNull(skb, "skb");
-        if (policy != PackingPolicy.COALESCE && policy != PackingPolicy.PER_FRAG) {
-            return; // chunks are cut per source frame, or (freebsd) frames are not looked at
+        if (pageRule
+                && (!skb.withinPages
+                        || policy == PackingPolicy.COALESCE && skb.headOffset() + skb.headLength() > maxBufferOffset)) {
+            throwPageViolation(skb);
         }
+    }
+
+    private void throwPageViolation(Skb skb) {
         checkArea(skb.headOffset(), skb.headLength(), -1);
         for (int k = 0, n = skb.fragCount(); k < n; k++) {
             checkArea(skb.fragOffset(k), skb.fragLength(k), k);
         }
-        if (policy == PackingPolicy.COALESCE && skb.headOffset() + skb.headLength() > maxBufferOffset) {
-            throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: offset " + skb.headOffset()
-                    + " + length " + skb.headLength() + " > " + maxBufferOffset
-                    + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
-        }
+        throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: offset " + skb.headOffset()
+                + " + length " + skb.headLength() + " > " + maxBufferOffset
+                + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
     }
 
     private void checkArea(int offset, int length, int source) {
@@ -214,75 +243,199 @@ public final class RxPacker {
     }
 
     // ---- the start_new_rx_buffer walk (coalesce, coalesce-compound) ---------------------------
+    //
+    // The walks write PlanBuffer's arrays directly: each op is five ints appended once, each slot
+    // is written once, when it is closed (its status is then the buffer's copy_off), and the counts
+    // are set at the end. Nothing is cleared that is overwritten anyway.
 
     /**
      * The {@code start_new_rx_buffer} walk of {@code netbk_gop_skb} / {@code netbk_gop_frag_copy}
-     * (2010) and {@code xenvif_gop_skb} / {@code xenvif_gop_frag_copy} (3.7–3.19), writing into
-     * {@code out}, or only counting when {@code out} is {@code null} (the exact dry run).
+     * (2010), writing into {@code out}, for the usual {@code MAX_BUFFER_OFFSET} of 4096 (any other
+     * goes to {@link #planWalk}).
      *
      * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
      * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
-     * and (iii) no chunk has been copied yet ({@code head}). {@code compound} cuts chunks at 4 KiB
-     * source-frame ends; otherwise a chunk is the rest of the area. The GSO gap is the request after
-     * the first chunk (for the 2010 rule the head is in one buffer, so "after the head's copy" is the
-     * same request); in prefix mode the prefix takes the packet's first request. Buffer {@code m}
-     * lands in slot {@code m} without GSO, slot {@code m + 1} otherwise (buffer 0 in slot 0 with a GSO
-     * extra, in slot 1 behind a prefix).
+     * and (iii) no chunk has been copied yet ({@code head}). Here every area lies within one page
+     * (the page rule of {@link #checkPages}; for {@link PackingPolicy#COALESCE_COMPOUND} the packet's
+     * {@code withinPages}), so it is at most 4096 bytes, so every area fits a buffer and is copied as one chunk:
+     * the head at offset 0 of the first buffer, each fragment where it fits, and the condition
+     * reduces to {@code copy_off + size > MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies
+     * it, fragments not being empty; (iii) never decides, {@code copy_off} being 0 before the first
+     * chunk). The GSO gap is the request after the head's buffer; in prefix mode the prefix takes
+     * the packet's first request. Buffer {@code m} lands in slot {@code m} without GSO, slot {@code m +
+     * 1} otherwise (buffer 0 in slot 0 with a GSO extra, in slot 1 behind a prefix).
      *
-     * @return the ring slots used
+     * <p>So there are at most {@code 1 + nr_frags} ops and data buffers, and the arrays are sized
+     * once for that.
      */
-    static int coalesceWalk(Skb skb, FrontendFeatures features, int max, boolean compound, PlanBuffer out) {
+    private void planCoalesce(Skb skb, PlanBuffer out) {
+        if (maxBufferOffset != PAGE) {
+            planWalk(skb, out, policy == PackingPolicy.COALESCE_COMPOUND);
+            return;
+        }
+        int bit = skb.gsoBit;
+        boolean prefix = (features.gsoPrefixMask() & bit) != 0;
+        boolean extra = !prefix && (features.gsoMask() & bit) != 0;
+        int shift = prefix || extra ? 1 : 0;
+        int first = prefix ? 1 : 0;
+        int[] fo = skb.fragOffsets;
+        int[] fl = skb.fragLengths;
+        int n = fo.length;
+        int[] ops = out.opCapacity(n + 1);
+        int[] slots = out.slotCapacity(n + 3);
+        if (extra) {
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+        }
+        int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0); // of the open buffer
+        int o = 0;
+        int meta = 0;
+        int slot = first;
+        int copyOff = skb.headLength();
+        if (copyOff > 0) {
+            ops[0] = CopyOp.HEAD;
+            ops[1] = skb.headOffset();
+            ops[2] = first;
+            ops[3] = 0;
+            ops[4] = copyOff;
+            o = OP;
+        }
+        for (int k = 0; k < n; k++) {
+            int size = fl[k];
+            if (copyOff + size > PAGE && copyOff != 0) {
+                PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
+                meta++;
+                slot = meta + shift;
+                flags = 0;
+                copyOff = 0;
+            }
+            ops[o] = k;
+            ops[o + 1] = fo[k];
+            ops[o + 2] = slot;
+            ops[o + 3] = copyOff;
+            ops[o + 4] = size;
+            o += OP;
+            copyOff += size;
+        }
+        PlanBuffer.writeData(slots, slot, copyOff, flags);
+        if (prefix) {
+            writePrefix(slots, meta, skb.gsoSize());
+        }
+        out.setCounts(o / OP, meta + 1 + shift);
+    }
+
+    /**
+     * {@code xenvif_gop_skb} (3.7–3.19): when every area lies within one page the 4 KiB frame cut
+     * never cuts, and the walk is the 2010 one ({@link #planCoalesce}); otherwise {@link #planWalk}.
+     */
+    private void planCompound(Skb skb, PlanBuffer out) {
+        if (skb.withinPages) {
+            planCoalesce(skb, out);
+        } else {
+            planWalk(skb, out, true);
+        }
+    }
+
+    /**
+     * The prefix response in slot 0: {@code status = meta_slots_used}, counted before the prefix's
+     * own meta is consumed; offset the GSO size.
+     */
+    private static void writePrefix(int[] slots, int meta, int gsoSize) {
+        PlanBuffer.writeData(slots, 0, meta + 2, Netif.RXF_GSO_PREFIX | Netif.RXF_MORE_DATA);
+        slots[2] = gsoSize;
+    }
+
+    /**
+     * The general {@code start_new_rx_buffer} walk, the arrays growing as it needs: of {@code
+     * xenvif_gop_skb} / {@code xenvif_gop_frag_copy} (3.7–3.19) with {@code compound}, chunks cut at
+     * 4 KiB source-frame ends, the head included (no head rule); of the 2010 driver without, a chunk
+     * being the rest of the area. Condition (iii) of {@link #planCoalesce} is not tracked: before the
+     * first chunk {@code copy_off} is 0, so (ii) fails anyway.
+     */
+    private void planWalk(Skb skb, PlanBuffer out, boolean compound) {
+        int bit = skb.gsoBit;
+        boolean prefix = (features.gsoPrefixMask() & bit) != 0;
+        boolean extra = !prefix && (features.gsoMask() & bit) != 0;
+        int shift = prefix || extra ? 1 : 0;
+        int first = prefix ? 1 : 0;
+        int max = maxBufferOffset;
+        int[] fo = skb.fragOffsets;
+        int[] fl = skb.fragLengths;
+        int n = fo.length;
+        int[] ops = out.ops;
+        int[] slots = out.slotCapacity(2);
+        if (extra) {
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+        }
+        int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0);
+        int o = 0;
+        int meta = 0;
+        int slot = first;
+        int copyOff = 0;
+        for (int source = -1; source < n; source++) {
+            int offset = source < 0 ? skb.headOffset() : fo[source];
+            int size = source < 0 ? skb.headLength() : fl[source];
+            while (size > 0) {
+                int chunk = compound ? Math.min(size, PAGE - (offset & (PAGE - 1))) : size; // offsets are >= 0
+                if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0)) {
+                    PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
+                    meta++;
+                    slot = meta + shift;
+                    flags = 0;
+                    copyOff = 0;
+                    if ((slot + 1) * SLOT > slots.length) {
+                        slots = out.slotCapacity(slot + 1);
+                    }
+                }
+                int bytes = Math.min(chunk, max - copyOff);
+                if (o + OP > ops.length) {
+                    ops = out.opCapacity(o / OP + 1);
+                }
+                ops[o] = source;
+                ops[o + 1] = offset;
+                ops[o + 2] = slot;
+                ops[o + 3] = copyOff;
+                ops[o + 4] = bytes;
+                o += OP;
+                copyOff += bytes;
+                offset += bytes;
+                size -= bytes;
+            }
+        }
+        PlanBuffer.writeData(slots, slot, copyOff, flags);
+        if (prefix) {
+            writePrefix(slots, meta, skb.gsoSize());
+        }
+        out.setCounts(o / OP, meta + 1 + shift);
+    }
+
+    /**
+     * The slots the coalesce-family walk uses, without writing anything: the exact dry run of the
+     * 3.10-stable fix ({@link SlotEstimator#EXACT_DRY_RUN}), kept apart from the packing walks so that
+     * the estimate stays an independent count.
+     *
+     * @return the ring slots used, the prefix or GSO slot included
+     */
+    static int coalesceSlots(Skb skb, FrontendFeatures features, int max, boolean compound) {
         boolean prefix = features.gsoPrefix(skb);
         boolean extra = !prefix && features.gsoExtra(skb);
         int shift = prefix || extra ? 1 : 0;
-        int first = prefix ? 1 : 0;
-        if (out != null) {
-            out.setData(first, 0, 0);
-            if (extra) {
-                out.setExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType());
-            }
-        }
         int meta = 0;
-        int slot = first;
         int copyOff = 0;
         boolean head = true;
         for (int source = -1, n = skb.fragCount(); source < n; source++) {
             int offset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
             int size = source < 0 ? skb.headLength() : skb.fragLength(source);
             while (size > 0) {
-                int chunk = compound ? Math.min(size, PAGE - offset % PAGE) : size;
+                int chunk = compound ? Math.min(size, PAGE - (offset & (PAGE - 1))) : size; // offsets are >= 0
                 if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0 && !head)) {
                     meta++;
-                    slot = meta + shift;
-                    if (out != null) {
-                        out.setData(slot, 0, 0);
-                    }
                     copyOff = 0;
                 }
                 int bytes = Math.min(chunk, max - copyOff);
-                if (out != null) {
-                    out.addOp(source, offset, slot, copyOff, bytes);
-                    out.addStatus(slot, bytes);
-                }
                 copyOff += bytes;
                 offset += bytes;
                 size -= bytes;
                 head = false;
-            }
-        }
-        if (out != null) {
-            int firstFlags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0);
-            if (meta > 0) {
-                firstFlags |= Netif.RXF_MORE_DATA;
-            }
-            out.orFlags(first, firstFlags);
-            for (int m = 1; m < meta; m++) {
-                out.orFlags(m + shift, Netif.RXF_MORE_DATA);
-            }
-            if (prefix) {
-                // status = meta_slots_used, counted before the prefix's own meta is consumed
-                out.setData(0, meta + 2, Netif.RXF_GSO_PREFIX | Netif.RXF_MORE_DATA);
-                out.setDataOffset(0, skb.gsoSize());
             }
         }
         return meta + 1 + shift;
@@ -291,22 +444,35 @@ public final class RxPacker {
     // ---- per-frag (pre-2010) -------------------------------------------------------------------
 
     private void planPerFrag(Skb skb, PlanBuffer out) {
-        int extras = features.gsoExtra(skb) ? 1 : 0;
-        int fragCount = skb.fragCount();
-        for (int k = 0; k < fragCount; k++) {
-            out.addOp(k, skb.fragOffset(k), k + 1 + extras, 0, skb.fragLength(k));
+        int extras = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
+        int[] fo = skb.fragOffsets;
+        int[] fl = skb.fragLengths;
+        int n = fo.length;
+        int[] ops = out.opCapacity(n + 1);
+        int[] slots = out.slotCapacity(n + 1 + extras);
+        int o = 0;
+        for (int k = 0; k < n; k++, o += OP) {
+            ops[o] = k;
+            ops[o + 1] = fo[k];
+            ops[o + 2] = k + 1 + extras;
+            ops[o + 3] = 0;
+            ops[o + 4] = fl[k];
         }
-        out.addOp(CopyOp.HEAD, skb.headOffset(), 0, 0, skb.headLength());
-        int firstFlags = skb.checksum().rxFlags()
-                | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0)
-                | (fragCount > 0 ? Netif.RXF_MORE_DATA : 0);
-        out.setData(0, skb.headLength(), firstFlags);
+        ops[o] = CopyOp.HEAD;
+        ops[o + 1] = skb.headOffset();
+        ops[o + 2] = 0;
+        ops[o + 3] = 0;
+        ops[o + 4] = skb.headLength();
+        int firstFlags =
+                skb.checksum().rxFlags() | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0) | (n > 0 ? Netif.RXF_MORE_DATA : 0);
+        PlanBuffer.writeData(slots, 0, skb.headLength(), firstFlags);
         if (extras != 0) {
-            out.setExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType());
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
         }
-        for (int k = 0; k < fragCount; k++) {
-            out.setData(k + 1 + extras, skb.fragLength(k), k < fragCount - 1 ? Netif.RXF_MORE_DATA : 0);
+        for (int k = 0; k < n; k++) {
+            PlanBuffer.writeData(slots, k + 1 + extras, fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
         }
+        out.setCounts(n + 1, n + 1 + extras);
     }
 
     // ---- full-page (rx.c) ----------------------------------------------------------------------
@@ -317,48 +483,71 @@ public final class RxPacker {
      * the packet is done. An empty head yields one zero-length op, as {@code rx.c} issues it.
      */
     private void planFullPage(Skb skb, PlanBuffer out) {
-        boolean gsoExtra = features.gsoExtra(skb);
+        boolean gsoExtra = (features.gsoMask() & skb.gsoBit) != 0;
         boolean hashExtra = features.hashExtra(skb);
         int extras = (gsoExtra ? 1 : 0) + (hashExtra ? 1 : 0);
-        int remaining = skb.length();
-        int source = -1;
-        int done = 0; // bytes of the current area already copied (pkt->frag_offset)
-        for (int d = 0; remaining > 0; d++) {
-            int slot = d == 0 ? 0 : d + extras;
-            out.setData(slot, 0, 0);
-            int off = 0;
-            do {
-                int areaOffset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
-                int left = (source < 0 ? skb.headLength() : skb.fragLength(source)) - done;
-                int src = areaOffset + done;
-                int chunk = Math.min(left, Math.min(PAGE - off, PAGE - src % PAGE));
-                out.addOp(source, src, slot, off, chunk);
-                out.addStatus(slot, chunk);
-                done += chunk;
-                if (chunk == left) {
-                    source++;
-                    done = 0;
-                }
-                off += chunk;
-                remaining -= chunk;
-            } while (off < PAGE && remaining > 0);
-            int flags = remaining > 0 ? Netif.RXF_MORE_DATA : 0;
-            if (d == 0) {
-                flags |= skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0);
-                if (gsoExtra) {
-                    out.setExtra(
-                            1,
-                            Netif.EXTRA_TYPE_GSO,
-                            hashExtra ? Netif.EXTRA_FLAG_MORE : 0,
-                            skb.gsoSize(),
-                            skb.gsoType());
-                }
-                if (hashExtra) {
-                    out.setHashExtra(extras, 0, skb.hashValue(), skb.hashType());
-                }
-            }
-            out.orFlags(slot, flags);
+        int[] fo = skb.fragOffsets;
+        int[] fl = skb.fragLengths;
+        int[] ops = out.ops;
+        int[] slots = out.slotCapacity(1 + extras);
+        if (gsoExtra) {
+            out.writeExtra(
+                    1,
+                    Netif.EXTRA_TYPE_GSO,
+                    hashExtra ? Netif.EXTRA_FLAG_MORE : 0,
+                    skb.gsoSize(),
+                    skb.gsoType(),
+                    0,
+                    null);
         }
+        if (hashExtra) {
+            out.writeExtra(extras, Netif.EXTRA_TYPE_HASH, 0, 0, null, skb.hashValue(), skb.hashType());
+        }
+        int flags = skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0); // of the open slot
+        int o = 0;
+        int d = 0;
+        int slot = 0;
+        int off = 0;
+        if (skb.headLength() == 0) { // the empty head's zero-length op
+            ops[0] = CopyOp.HEAD;
+            ops[1] = skb.headOffset();
+            ops[2] = 0;
+            ops[3] = 0;
+            ops[4] = 0;
+            o = OP;
+        }
+        // one chunk per step, a new slot when the open one is full and bytes remain
+        for (int source = -1, n = fo.length; source < n; source++) {
+            int src = source < 0 ? skb.headOffset() : fo[source]; // pkt->frag_offset, as an address
+            int left = source < 0 ? skb.headLength() : fl[source];
+            while (left > 0) {
+                if (off == PAGE) {
+                    PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
+                    flags = 0;
+                    d++;
+                    slot = d + extras;
+                    off = 0;
+                    if ((slot + 1) * SLOT > slots.length) {
+                        slots = out.slotCapacity(slot + 1);
+                    }
+                }
+                int chunk = Math.min(left, Math.min(PAGE - off, PAGE - (src & (PAGE - 1))));
+                if (o + OP > ops.length) {
+                    ops = out.opCapacity(o / OP + 1);
+                }
+                ops[o] = source;
+                ops[o + 1] = src;
+                ops[o + 2] = slot;
+                ops[o + 3] = off;
+                ops[o + 4] = chunk;
+                o += OP;
+                off += chunk;
+                src += chunk;
+                left -= chunk;
+            }
+        }
+        PlanBuffer.writeData(slots, slot, off, flags);
+        out.setCounts(o / OP, d + extras + 1);
     }
 
     // ---- freebsd -------------------------------------------------------------------------------
@@ -369,38 +558,50 @@ public final class RxPacker {
      * skips the GSO extra's slot. Empty areas issue no op.
      */
     private void planFreeBsd(Skb skb, PlanBuffer out) {
-        int shift = features.gsoExtra(skb) ? 1 : 0;
+        int shift = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
+        int[] fo = skb.fragOffsets;
+        int[] fl = skb.fragLengths;
+        int[] ops = out.ops;
+        int[] slots = out.slotCapacity(1 + shift);
         if (shift != 0) {
-            out.setExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType());
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
         }
-        out.setData(0, 0, 0);
+        int flags = skb.checksum().rxFlags() | (shift != 0 ? Netif.RXF_EXTRA_INFO : 0);
+        int o = 0;
         int d = 0;
         int slot = 0;
         int off = 0;
-        for (int source = -1, n = skb.fragCount(); source < n; source++) {
-            int src = source < 0 ? skb.headOffset() : skb.fragOffset(source);
-            int left = source < 0 ? skb.headLength() : skb.fragLength(source);
+        for (int source = -1, n = fo.length; source < n; source++) {
+            int src = source < 0 ? skb.headOffset() : fo[source];
+            int left = source < 0 ? skb.headLength() : fl[source];
             while (left > 0) {
                 if (off == PAGE) {
+                    PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
+                    flags = 0;
                     d++;
                     slot = d + shift;
-                    out.setData(slot, 0, 0);
                     off = 0;
+                    if ((slot + 1) * SLOT > slots.length) {
+                        slots = out.slotCapacity(slot + 1);
+                    }
                 }
                 int bytes = Math.min(PAGE - off, left);
-                out.addOp(source, src, slot, off, bytes);
-                out.addStatus(slot, bytes);
+                if (o + OP > ops.length) {
+                    ops = out.opCapacity(o / OP + 1);
+                }
+                ops[o] = source;
+                ops[o + 1] = src;
+                ops[o + 2] = slot;
+                ops[o + 3] = off;
+                ops[o + 4] = bytes;
+                o += OP;
                 off += bytes;
                 src += bytes;
                 left -= bytes;
             }
         }
-        out.orFlags(
-                0,
-                skb.checksum().rxFlags() | (shift != 0 ? Netif.RXF_EXTRA_INFO : 0) | (d > 0 ? Netif.RXF_MORE_DATA : 0));
-        for (int m = 1; m < d; m++) {
-            out.orFlags(m + shift, Netif.RXF_MORE_DATA);
-        }
+        PlanBuffer.writeData(slots, slot, off, flags);
+        out.setCounts(o / OP, d + shift + 1);
     }
 
     /** Configures an {@link RxPacker}. */

@@ -40,8 +40,11 @@ public final class Skb {
 
     private final int headOffset;
     private final int headLength;
-    private final int[] fragOffsets;
-    private final int[] fragLengths;
+    /** Fragment offsets, read directly by {@link RxPacker}'s walks (never written after construction). */
+    final int[] fragOffsets;
+    /** Fragment lengths, read directly by {@link RxPacker}'s walks (never written after construction). */
+    final int[] fragLengths;
+
     private final boolean[] fragForeign;
     private final int gsoSize;
     private final GsoType gsoType;
@@ -49,6 +52,14 @@ public final class Skb {
     private final HashType hashType;
     private final int hashValue;
     private final int length;
+    /**
+     * Whether every area starts within and ends within its first 4096-byte page ({@code offset <
+     * 4096 && offset + length <= 4096}): the page rule of the 2010 and pre-2010 packers, decided
+     * once here so that planning needs no pass of its own.
+     */
+    final boolean withinPages;
+    /** {@link FrontendFeatures#bit(GsoType)} of the GSO type, 0 without GSO: tested against the masks. */
+    final int gsoBit;
 
     private Skb(Builder b, int length) {
         this.headOffset = b.headOffset;
@@ -62,6 +73,16 @@ public final class Skb {
         this.hashType = b.hashType;
         this.hashValue = b.hashValue;
         this.length = length;
+        boolean within = withinPage(headOffset, headLength);
+        for (int i = 0; i < fragOffsets.length; i++) {
+            within &= withinPage(fragOffsets[i], fragLengths[i]);
+        }
+        this.withinPages = within;
+        this.gsoBit = gsoSize != 0 ? FrontendFeatures.bit(gsoType) : 0;
+    }
+
+    private static boolean withinPage(int offset, int length) {
+        return offset < Netif.PAGE_SIZE && offset + length <= Netif.PAGE_SIZE;
     }
 
     /**

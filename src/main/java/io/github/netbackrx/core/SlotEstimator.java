@@ -89,7 +89,7 @@ public enum SlotEstimator {
                         + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
             case LINUX_3_6 ->
                 ceil(skb.headLength(), page) + gso + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
-            case EXACT_DRY_RUN -> RxPacker.coalesceWalk(skb, features, maxBufferOffset, true, null);
+            case EXACT_DRY_RUN -> RxPacker.coalesceSlots(skb, features, maxBufferOffset, true);
             case WORST_CASE_3_14 -> worstCase314(skb) + gso;
             case RX_SLOTS_NEEDED -> ceil(skb.length(), page) + gso + (features.hashExtra(skb) ? 1 : 0);
             case FREEBSD_LIST_LEN -> ceil(skb.length(), page) + (features.gsoExtra(skb) ? 1 : 0);
