@@ -36,9 +36,9 @@ import java.util.Optional;
  *   <li>with {@code extra_info} on the first slot, {@code xennet_get_extras}: each extra eats a
  *       slot and its buffer is reposted; a type outside 1..5 is an error; the chain follows {@code
  *       EXTRA_FLAG_MORE}; no further published response is "missing extra info";
- *   <li>each data slot: {@code status < 0} or {@code offset + status > 4096} is an error (the
- *       buffer is reposted, {@code xennet_move_rx_slot}); a slot without a posted buffer is "bad
- *       response id"; otherwise the grant is ended (revoked) and the bytes are taken;
+ *   <li>each data slot, in this order: a slot without a posted buffer is "bad response id";
+ *       {@code status < 0} or {@code offset + status > 4096} is an error (the buffer is reposted,
+ *       {@code xennet_move_rx_slot}); otherwise the grant is ended (revoked) and the bytes are taken;
  *   <li>{@code more_data} chains; with nothing more published, "need more slots";
  *   <li>at most 18 data slots, or 19 when the first slot's status is at most 256
  *       ({@code XEN_NETIF_NR_SLOTS_MIN + (status <= RX_COPY_THRESHOLD)}); extras do not count;
@@ -286,11 +286,11 @@ public final class Netfront {
         takenTampered = firstTampered;
         while (true) {
             responsesConsumed++;
-            if (status < 0 || offset + status > Netif.PAGE_SIZE) {
+            if (!takenPosted) {
+                err = err == null ? RejectReason.BAD_RESPONSE_ID : err;
+            } else if (status < 0 || offset + status > Netif.PAGE_SIZE) {
                 recycleTaken();
                 err = err == null ? RejectReason.BAD_STATUS : err;
-            } else if (!takenPosted) {
-                err = err == null ? RejectReason.BAD_RESPONSE_ID : err;
             } else {
                 if (length + status > assembly.length) {
                     assembly = Arrays.copyOf(assembly, Math.max(assembly.length * 2, length + status));

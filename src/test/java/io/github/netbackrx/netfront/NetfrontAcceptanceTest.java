@@ -202,6 +202,20 @@ class NetfrontAcceptanceTest {
     }
 
     @Test
+    void aBadResponseIdIsCheckedBeforeTheStatus() {
+        // xennet_get_responses tests the grant ref (no buffer posted there) before status/offset.
+        nf.stopPosting();
+        for (int i = 0; i < 256; i++) {
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.poll();
+        seen.clear();
+        data(Netif.RSP_ERROR, 0); // a slot netfront never reposted
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_RESPONSE_ID);
+    }
+
+    @Test
     void faultHooksRejectUnknownIndices() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> nf.revokeGrant(prod + 256))
                 .isInstanceOf(IllegalArgumentException.class)
