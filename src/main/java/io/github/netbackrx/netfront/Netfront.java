@@ -21,9 +21,9 @@ import java.util.Optional;
  *
  * Each request gets {@code id = ring index & (RING_SIZE - 1)} ({@code xennet_rxidx}) and a freshly
  * allocated guest frame granted writable to the backend; the buffer is remembered by ring slot,
- * not by response id (the same-slot rule). {@link #refill()} posts only in batches: when at least
- * {@link #NET_RX_SLOTS_MIN} slots are free it fills them all; it then pushes with {@code
- * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY} only if at least {@code NET_RX_SLOTS_MIN} requests are
+ * not by response id (the same-slot rule). {@link #refill()} fills every free slot (up to {@code
+ * NET_RX_RING_SIZE} outstanding); it then pushes with {@code
+ * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY} only if at least {@link #NET_RX_SLOTS_MIN} requests are
  * outstanding (Linux retries later from a timer otherwise; here, on the next call) and notifies
  * the backend when the macro says so.
  *
@@ -135,11 +135,9 @@ public final class Netfront {
             return 0;
         }
         int n = 0;
-        if (front.freeRequests() >= NET_RX_SLOTS_MIN) {
-            while (front.freeRequests() > 0) {
-                postFresh();
-                n++;
-            }
+        while (front.freeRequests() > 0) {
+            postFresh();
+            n++;
         }
         if (Integer.compareUnsigned(front.reqProdPvt() - front.rspCons(), NET_RX_SLOTS_MIN) < 0) {
             return n;
