@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Dropped ({@link VifListener#dropped}) when the vif is disabled, its queue is stopped, or
  *       {@code netbk_queue_full} holds.
- *   <li>A head that crosses its page ({@code offset + length > 4096}) is re-laid out as {@code
- *       netbk_copy_skb} did: a fresh linear head of at most {@link #COPY_SKB_HEAD_CAPACITY} bytes
+ *   <li>A head that crosses or reaches its page end ({@code offset + length >= 4096}, the 2010
+ *       test) is re-laid out as {@code netbk_copy_skb} did: a fresh linear head of at most {@link #COPY_SKB_HEAD_CAPACITY} bytes
  *       at offset {@link #COPY_SKB_HEAD_OFFSET} of a new page, and the rest of the packet in
  *       full-page local fragments at offset 0. (Approximation: the driver's head room is {@code
  *       SKB_MAX_HEAD(0)} after {@code skb_reserve(16 + NET_IP_ALIGN)}, which depends on the
@@ -766,8 +766,12 @@ public final class Vif {
         }
     }
 
+    /**
+     * The 2010 {@code netif_be_start_xmit} test for {@code netbk_copy_skb}: {@code skb_headlen +
+     * offset_in_page(data) >= PAGE_SIZE}, so a head that ends exactly at its page end is copied too.
+     */
     private static boolean headCrossesPage(Skb skb) {
-        return skb.headOffset() + skb.headLength() > Netif.PAGE_SIZE;
+        return skb.headOffset() + skb.headLength() >= Netif.PAGE_SIZE;
     }
 
     /** {@code netbk_copy_skb}: a fresh head in one page, the rest in full-page local fragments. */

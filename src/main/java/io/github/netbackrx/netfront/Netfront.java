@@ -21,9 +21,9 @@ import java.util.Optional;
  *
  * Each request gets {@code id = ring index & (RING_SIZE - 1)} ({@code xennet_rxidx}) and a freshly
  * allocated guest frame granted writable to the backend; the buffer is remembered by ring slot,
- * not by response id (the same-slot rule). {@link #refill()} posts only in batches: when at least
- * {@link #NET_RX_SLOTS_MIN} slots are free it fills them all; it then pushes with {@code
- * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY} only if at least {@code NET_RX_SLOTS_MIN} requests are
+ * not by response id (the same-slot rule). {@link #refill()} fills every free slot (up to {@code
+ * NET_RX_RING_SIZE} outstanding); it then pushes with {@code
+ * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY} only if at least {@link #NET_RX_SLOTS_MIN} requests are
  * outstanding (Linux retries later from a timer otherwise; here, on the next call) and notifies
  * the backend when the macro says so.
  *
@@ -36,9 +36,9 @@ import java.util.Optional;
  *   <li>with {@code extra_info} on the first slot, {@code xennet_get_extras}: each extra eats a
  *       slot and its buffer is reposted; a type outside 1..5 is an error; the chain follows {@code
  *       EXTRA_FLAG_MORE}; no further published response is "missing extra info";
- *   <li>each data slot: {@code status < 0} or {@code offset + status > 4096} is an error (the
- *       buffer is reposted, {@code xennet_move_rx_slot}); a slot without a posted buffer is "bad
- *       response id"; otherwise the grant is ended (revoked) and the bytes are taken;
+ *   <li>each data slot, in this order: a slot without a posted buffer is "bad response id";
+ *       {@code status < 0} or {@code offset + status > 4096} is an error (the buffer is reposted,
+ *       {@code xennet_move_rx_slot}); otherwise the grant is ended (revoked) and the bytes are taken;
  *   <li>{@code more_data} chains; with nothing more published, "need more slots";
  *   <li>at most 18 data slots, or 19 when the first slot's status is at most 256
  *       ({@code XEN_NETIF_NR_SLOTS_MIN + (status <= RX_COPY_THRESHOLD)}); extras do not count;
@@ -135,11 +135,9 @@ public final class Netfront {
             return 0;
         }
         int n = 0;
-        if (front.freeRequests() >= NET_RX_SLOTS_MIN) {
-            while (front.freeRequests() > 0) {
-                postFresh();
-                n++;
-            }
+        while (front.freeRequests() > 0) {
+            postFresh();
+            n++;
         }
         if (Integer.compareUnsigned(front.reqProdPvt() - front.rspCons(), NET_RX_SLOTS_MIN) < 0) {
             return n;
@@ -286,11 +284,11 @@ public final class Netfront {
         takenTampered = firstTampered;
         while (true) {
             responsesConsumed++;
-            if (status < 0 || offset + status > Netif.PAGE_SIZE) {
+            if (!takenPosted) {
+                err = err == null ? RejectReason.BAD_RESPONSE_ID : err;
+            } else if (status < 0 || offset + status > Netif.PAGE_SIZE) {
                 recycleTaken();
                 err = err == null ? RejectReason.BAD_STATUS : err;
-            } else if (!takenPosted) {
-                err = err == null ? RejectReason.BAD_RESPONSE_ID : err;
             } else {
                 if (length + status > assembly.length) {
                     assembly = Arrays.copyOf(assembly, Math.max(assembly.length * 2, length + status));

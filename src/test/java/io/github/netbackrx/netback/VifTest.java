@@ -139,6 +139,19 @@ class VifTest extends VifRig {
     }
 
     @Test
+    void headEndingExactlyAtThePageEndIsAlsoReLaidOut() {
+        // 2010 netif_be_start_xmit copies when skb_headlen + offset_in_page(data) >= PAGE_SIZE.
+        netfront.refill();
+        Vif v = vif().build();
+        Skb skb = Skb.builder().head(96, 4000).frag(0, 200).build();
+        assertThat(v.startXmit(skb, new byte[4200], 1)).isTrue();
+        v.rxAction();
+        // kept as is it would give 4000 + 200; re-laid out, 3758 + the remaining 442
+        assertThat(ring.responseStatus(0)).isEqualTo(Vif.COPY_SKB_HEAD_CAPACITY);
+        assertThat(ring.responseStatus(1)).isEqualTo(4200 - Vif.COPY_SKB_HEAD_CAPACITY);
+    }
+
+    @Test
     void unsupportedAndForeignWithoutPeerAreDropped() {
         netfront.refill();
         Vif v = vif().build();
