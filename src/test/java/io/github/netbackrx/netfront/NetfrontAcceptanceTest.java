@@ -345,4 +345,28 @@ class NetfrontAcceptanceTest {
         nf.revokeGrant(-1); // the next unanswered one is fine
         assertThat(guest.grantTable().grantsInUse()).isEqualTo(255);
     }
+
+    @Test
+    void afterABackendAnswersMoreThanWasPostedRefillNeverOverfillsTheRing() {
+        nf.stopPosting();
+        for (int i = 0; i < 256; i++) {
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.poll();
+        for (int i = 0; i < 4; i++) { // four responses to requests never made: rsp_cons passes req_prod_pvt
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.poll();
+        assertThat(nf.ring().rspCons()).isEqualTo(nf.ring().reqProdPvt() + 4);
+        long posted = nf.statistics().requestsPosted();
+        nf.resumePosting();
+        // xennet_alloc_rx_buffers posts while req_prod - rsp_cons < RING_SIZE, unsigned: here never
+        assertThat(nf.refill()).isZero();
+        assertThat(nf.statistics().requestsPosted()).isEqualTo(posted);
+        assertThat(ring.reqProd()).isEqualTo(254);
+        assertThat(guest.liveFrames()).isZero();
+        assertThat(guest.grantTable().grantsInUse()).isZero();
+    }
 }
