@@ -135,7 +135,9 @@ public final class Netfront {
             return 0;
         }
         int n = 0;
-        while (front.freeRequests() > 0) {
+        // req_prod - rsp_cons < RING_SIZE, unsigned: after a backend answered more than was posted
+        // (rsp_cons past req_prod_pvt) nothing is posted, rather than over a ring's worth
+        while (Integer.compareUnsigned(front.reqProdPvt() - front.rspCons(), SIZE) < 0) {
             postFresh();
             n++;
         }

@@ -25,6 +25,7 @@ class NetfrontAcceptanceTest {
         @Override
         public void received(ReceivedPacket p) {
             seen.add(p);
+            duringPoll.run();
         }
 
         @Override
@@ -33,6 +34,8 @@ class NetfrontAcceptanceTest {
         }
     });
     private int prod = -2;
+    /** Run by the listener after each accepted packet: a backend running on another CPU. */
+    private Runnable duringPoll = () -> {};
 
     NetfrontAcceptanceTest() {
         assertThat(nf.refill()).isEqualTo(256);
@@ -80,6 +83,7 @@ class NetfrontAcceptanceTest {
         assertThat(p.checksum()).isEqualTo(ChecksumState.UNNECESSARY);
         assertThat(p.slots()).isEqualTo(3);
         assertThat(p.gsoType()).isNull();
+        assertThat(p).hasToString("ReceivedPacket[length=157, gso=none, checksum=unnecessary, slots=3]");
         assertThat(nf.statistics().packetsReceived()).isEqualTo(1);
         assertThat(ring.rspEvent()).isEqualTo(prod + 1);
     }
@@ -94,6 +98,7 @@ class NetfrontAcceptanceTest {
         assertThat(p.gsoType()).isEqualTo(GsoType.TCPV4);
         assertThat(p.checksum()).isEqualTo(ChecksumState.PARTIAL); // forced: GSO without csum_blank
         assertThat(nf.statistics().gsoChecksumFixups()).isEqualTo(1);
+        assertThat(p).hasToString("ReceivedPacket[length=160, gso=tcpv4/1448, checksum=partial, slots=2]");
         data(60, Netif.RXF_CSUM_BLANK | Netif.RXF_DATA_VALIDATED);
         assertThat(((ReceivedPacket) pollOne()).checksum()).isEqualTo(ChecksumState.PARTIAL);
         data(60, 0);
@@ -226,5 +231,158 @@ class NetfrontAcceptanceTest {
                 .isInstanceOf(IllegalArgumentException.class);
         nf.writeReqProd(5);
         assertThat(ring.reqProd()).isEqualTo(5);
+    }
+
+    @Test
+    void aValidNonGsoExtraIsSkippedAndItsBufferReposted() {
+        fill(60, (byte) 9);
+        data(60, Netif.RXF_EXTRA_INFO | Netif.RXF_DATA_VALIDATED);
+        ring.writeMcastExtra(prod++, Netif.EXTRA_TYPE_MCAST_ADD, 0, 0x01005e000001L);
+        ReceivedPacket p = (ReceivedPacket) pollOne();
+        assertThat(p.length()).isEqualTo(60);
+        assertThat(p.bytes()).containsOnly((byte) 9);
+        assertThat(p.gsoType()).isNull();
+        assertThat(p.gsoSize()).isZero();
+        assertThat(p.checksum()).isEqualTo(ChecksumState.UNNECESSARY);
+        assertThat(p.slots()).isEqualTo(1); // the extra is not a data slot
+        assertThat(nf.statistics().responsesConsumed()).isEqualTo(2);
+        // the extra's buffer went back on the ring; the data buffer was handed over with the packet
+        // and a fresh one posted in its place (netfront refills every free slot)
+        assertThat(nf.outstandingRequests()).isEqualTo(256);
+        assertThat(guest.liveFrames()).isEqualTo(256);
+        assertThat(guest.grantTable().grantsInUse()).isEqualTo(256);
+    }
+
+    @Test
+    void eighteenFullPagesAreReassembledBeyondTheInitialBuffer() {
+        for (int s = 0; s < 18; s++) {
+            fill(4096, (byte) (s + 1));
+            data(4096, s < 17 ? Netif.RXF_MORE_DATA : 0);
+        }
+        ReceivedPacket p = (ReceivedPacket) pollOne();
+        assertThat(p.length()).isEqualTo(18 * 4096); // more than 64 KiB + a page
+        byte[] b = p.bytes();
+        for (int s = 0; s < 18; s++) {
+            assertThat(b[s * 4096]).isEqualTo((byte) (s + 1));
+            assertThat(b[s * 4096 + 4095]).isEqualTo((byte) (s + 1));
+        }
+        fill(10, (byte) 42);
+        data(10, 0);
+        assertThat(((ReceivedPacket) pollOne()).bytes()).containsExactly(42, 42, 42, 42, 42, 42, 42, 42, 42, 42);
+    }
+
+    @Test
+    void responsesOnSlotsWithoutAPostedBufferAreBadResponseIds() {
+        nf.stopPosting();
+        for (int i = 0; i < 256; i++) {
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.poll();
+        seen.clear();
+        assertThat(nf.outstandingRequests()).isZero();
+        assertThat(guest.liveFrames()).isZero();
+        long posted = nf.statistics().requestsPosted();
+        // a backend answering requests netfront never made
+        data(60, 0);
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_RESPONSE_ID);
+        data(Netif.RSP_ERROR, 0); // an error on such a slot: the missing buffer is checked first
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_RESPONSE_ID);
+        data(60, Netif.RXF_EXTRA_INFO);
+        ring.writeResponse(prod++, 0, 0, 0, 0); // extra of type 0: the first error is the one counted
+        assertThat(pollOne()).isEqualTo(RejectReason.INVALID_EXTRA_TYPE);
+        assertThat(nf.statistics().requestsPosted()).isEqualTo(posted);
+        assertThat(nf.ring().rspCons()).isEqualTo(prod); // the ring went on past every bad slot
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nf.revokeGrant(prod))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no untampered outstanding request");
+        assertThat(guest.liveFrames()).isZero();
+        assertThat(guest.grantTable().grantsInUse()).isZero();
+        assertThat(nf.statistics().rejectedBy())
+                .containsEntry(RejectReason.BAD_RESPONSE_ID, 2L)
+                .containsEntry(RejectReason.INVALID_EXTRA_TYPE, 1L)
+                .doesNotContainKey(RejectReason.BAD_STATUS);
+    }
+
+    @Test
+    void anErroredSlotWithMoreDataAndNothingFollowingIsOneDropUnderItsFirstError() {
+        data(Netif.RSP_ERROR, Netif.RXF_MORE_DATA);
+        assertThat(pollOne()).isEqualTo(RejectReason.BAD_STATUS);
+        assertThat(nf.statistics().packetsRejected()).isEqualTo(1);
+        assertThat(nf.ring().rspCons()).isEqualTo(prod);
+        assertThat(nf.outstandingRequests()).isEqualTo(256); // the errored buffer was reposted
+        fill(60, (byte) 5);
+        data(60, 0);
+        assertThat(((ReceivedPacket) pollOne()).bytes()).containsOnly((byte) 5);
+    }
+
+    @Test
+    void aBrokenDeviceIgnoresLaterResponses() {
+        ring.setRspProd(prod + 257);
+        nf.poll();
+        assertThat(nf.brokenBy()).isPresent();
+        data(60, 0);
+        ring.setRspProd(prod);
+        assertThat(nf.poll()).isZero();
+        assertThat(seen).isEmpty();
+        assertThat(nf.ring().rspCons()).isEqualTo(-2);
+        assertThat(nf.statistics().responsesConsumed()).isZero();
+    }
+
+    @Test
+    void responsesPublishedDuringAPollAreTakenByTheFinalCheck() {
+        fill(60, (byte) 1);
+        data(60, 0);
+        ring.setRspProd(prod);
+        duringPoll = () -> {
+            duringPoll = () -> {};
+            fill(70, (byte) 2);
+            data(70, 0);
+            ring.setRspProd(prod);
+        };
+        assertThat(nf.poll()).isEqualTo(2);
+        assertThat(seen).hasSize(2);
+        assertThat(((ReceivedPacket) seen.get(0)).bytes()).hasSize(60).containsOnly((byte) 1);
+        assertThat(((ReceivedPacket) seen.get(1)).bytes()).hasSize(70).containsOnly((byte) 2);
+        assertThat(nf.ring().rspCons()).isEqualTo(prod);
+        assertThat(ring.rspEvent()).isEqualTo(prod + 1);
+    }
+
+    @Test
+    void faultHooksRejectAnsweredAndNotYetPostedIndices() {
+        data(60, 0);
+        ring.setRspProd(prod); // published, not yet consumed
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nf.revokeGrant(-2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("index 4294967294");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> nf.revokeGrant(254))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("index 254");
+        nf.revokeGrant(-1); // the next unanswered one is fine
+        assertThat(guest.grantTable().grantsInUse()).isEqualTo(255);
+    }
+
+    @Test
+    void afterABackendAnswersMoreThanWasPostedRefillNeverOverfillsTheRing() {
+        nf.stopPosting();
+        for (int i = 0; i < 256; i++) {
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.poll();
+        for (int i = 0; i < 4; i++) { // four responses to requests never made: rsp_cons passes req_prod_pvt
+            data(60, 0);
+        }
+        ring.setRspProd(prod);
+        nf.poll();
+        assertThat(nf.ring().rspCons()).isEqualTo(nf.ring().reqProdPvt() + 4);
+        long posted = nf.statistics().requestsPosted();
+        nf.resumePosting();
+        // xennet_alloc_rx_buffers posts while req_prod - rsp_cons < RING_SIZE, unsigned: here never
+        assertThat(nf.refill()).isZero();
+        assertThat(nf.statistics().requestsPosted()).isEqualTo(posted);
+        assertThat(ring.reqProd()).isEqualTo(254);
+        assertThat(guest.liveFrames()).isZero();
+        assertThat(guest.grantTable().grantsInUse()).isZero();
     }
 }
