@@ -486,8 +486,6 @@ public final class RxPacker {
         boolean gsoExtra = (features.gsoMask() & skb.gsoBit) != 0;
         boolean hashExtra = features.hashExtra(skb);
         int extras = (gsoExtra ? 1 : 0) + (hashExtra ? 1 : 0);
-        int[] fo = skb.fragOffsets;
-        int[] fl = skb.fragLengths;
         int[] ops = out.ops;
         int[] slots = out.slotCapacity(1 + extras);
         if (gsoExtra) {
@@ -505,9 +503,6 @@ public final class RxPacker {
         }
         int flags = skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0); // of the open slot
         int o = 0;
-        int d = 0;
-        int slot = 0;
-        int off = 0;
         if (skb.headLength() == 0) { // the empty head's zero-length op
             ops[0] = CopyOp.HEAD;
             ops[1] = skb.headOffset();
@@ -516,7 +511,27 @@ public final class RxPacker {
             ops[4] = 0;
             o = OP;
         }
-        // one chunk per step, a new slot when the open one is full and bytes remain
+        fillPages(skb, out, slots, o, extras, flags, true);
+    }
+
+    /**
+     * The full-page walk of {@code full-page} and {@code freebsd}: one chunk per step, a new slot
+     * when the open one is full and bytes remain, data slot {@code d} landing in slot {@code d +
+     * extras} after slot 0. A chunk ends at the slot's end and the area's end, and with {@code
+     * cutAtFrames} also at the end of its 4 KiB source frame ({@code xenvif_rx_next_chunk}); FreeBSD's
+     * walk does not cut there.
+     *
+     * @param o the op array's fill so far (ints), after any zero-length head op
+     * @param flags the NETRXF bits of data slot 0
+     */
+    private static void fillPages(
+            Skb skb, PlanBuffer out, int[] slots, int o, int extras, int flags, boolean cutAtFrames) {
+        int[] fo = skb.fragOffsets;
+        int[] fl = skb.fragLengths;
+        int[] ops = out.ops;
+        int d = 0;
+        int slot = 0;
+        int off = 0;
         for (int source = -1, n = fo.length; source < n; source++) {
             int src = source < 0 ? skb.headOffset() : fo[source]; // pkt->frag_offset, as an address
             int left = source < 0 ? skb.headLength() : fl[source];
@@ -531,7 +546,10 @@ public final class RxPacker {
                         slots = out.slotCapacity(slot + 1);
                     }
                 }
-                int chunk = Math.min(left, Math.min(PAGE - off, PAGE - (src & (PAGE - 1))));
+                int chunk = Math.min(left, PAGE - off);
+                if (cutAtFrames) {
+                    chunk = Math.min(chunk, PAGE - (src & (PAGE - 1)));
+                }
                 if (o + OP > ops.length) {
                     ops = out.opCapacity(o / OP + 1);
                 }
@@ -559,49 +577,12 @@ public final class RxPacker {
      */
     private void planFreeBsd(Skb skb, PlanBuffer out) {
         int shift = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
-        int[] fo = skb.fragOffsets;
-        int[] fl = skb.fragLengths;
-        int[] ops = out.ops;
         int[] slots = out.slotCapacity(1 + shift);
         if (shift != 0) {
             out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
         }
         int flags = skb.checksum().rxFlags() | (shift != 0 ? Netif.RXF_EXTRA_INFO : 0);
-        int o = 0;
-        int d = 0;
-        int slot = 0;
-        int off = 0;
-        for (int source = -1, n = fo.length; source < n; source++) {
-            int src = source < 0 ? skb.headOffset() : fo[source];
-            int left = source < 0 ? skb.headLength() : fl[source];
-            while (left > 0) {
-                if (off == PAGE) {
-                    PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
-                    flags = 0;
-                    d++;
-                    slot = d + shift;
-                    off = 0;
-                    if ((slot + 1) * SLOT > slots.length) {
-                        slots = out.slotCapacity(slot + 1);
-                    }
-                }
-                int bytes = Math.min(PAGE - off, left);
-                if (o + OP > ops.length) {
-                    ops = out.opCapacity(o / OP + 1);
-                }
-                ops[o] = source;
-                ops[o + 1] = src;
-                ops[o + 2] = slot;
-                ops[o + 3] = off;
-                ops[o + 4] = bytes;
-                o += OP;
-                off += bytes;
-                src += bytes;
-                left -= bytes;
-            }
-        }
-        PlanBuffer.writeData(slots, slot, off, flags);
-        out.setCounts(o / OP, d + shift + 1);
+        fillPages(skb, out, slots, 0, shift, flags, false);
     }
 
     /** Configures an {@link RxPacker}. */
