@@ -2,14 +2,15 @@
  * netback-rx: a byte-exact model of the Xen netback guest-RX path.
  *
  * <p>{@code io.github.netbackrx.core} is the small public model (packets, the netif wire records,
- * the shared RX ring, the packing policies); the other exported packages add the hypervisor, the
- * backend engine, the guest frontend and the trace format. The command line is not exported.
+ * the packing policies); {@code io.github.netbackrx.ring} the shared RX ring page and its wire
+ * layouts; the other exported packages add the hypervisor, the backend engine, the guest frontend and the trace format. The command line is not exported.
  */
 module io.github.netbackrx {
     requires static info.picocli;
     requires org.slf4j;
 
     exports io.github.netbackrx.core;
+    exports io.github.netbackrx.ring;
     exports io.github.netbackrx.xen;
     exports io.github.netbackrx.netback;
     exports io.github.netbackrx.netfront;

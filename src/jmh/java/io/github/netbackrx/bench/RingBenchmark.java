@@ -1,6 +1,6 @@
 package io.github.netbackrx.bench;
 
-import io.github.netbackrx.core.RxRing;
+import io.github.netbackrx.ring.RxRing;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

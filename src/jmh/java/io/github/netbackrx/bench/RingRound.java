@@ -1,6 +1,6 @@
 package io.github.netbackrx.bench;
 
-import io.github.netbackrx.core.RxRing;
+import io.github.netbackrx.ring.RxRing;
 
 /** One ring round of 256 requests and responses (shared with nothing else; kept apart for reading). */
 final class RingRound {

@@ -5,6 +5,7 @@ import io.github.netbackrx.core.Finding;
 import io.github.netbackrx.core.FrontendFeatures;
 import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.Invariant;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanChecker;
@@ -16,7 +17,6 @@ import io.github.netbackrx.core.SlotEstimator;
 import io.github.netbackrx.core.SlotResponse;
 import io.github.netbackrx.netback.CheckGop;
 import io.github.netbackrx.netback.EngineProfile;
-import io.github.netbackrx.netback.StallDetection;
 import io.github.netbackrx.netback.Vif;
 import io.github.netbackrx.netback.VifStatistics;
 import io.github.netbackrx.sim.GuestRxSimulation;
@@ -195,7 +195,7 @@ public final class BugCatalogue {
      * and 3 fragments of 4098 bytes spanning three frames (3 ops each): 37 ops, 7 slots, 17 units.
      */
     static Skb manyOpsPacket() {
-        Skb.Builder b = Skb.builder().maxFrags(17).head(4000, 200);
+        Skb.Builder b = Skb.builder().maxFrags(KernelLimits.MAX_SKB_FRAGS_LATER).head(4000, 200);
         for (int k = 0; k < 13; k++) {
             b.frag(4000, 200);
         }
@@ -225,8 +225,8 @@ public final class BugCatalogue {
                 COPY_OPS_WITHIN_ARRAY,
                 buggy,
                 fixed,
-                () -> copyArrayRun(skb, packets, Vif.COPY_OP_ARRAY_2010, buggy),
-                () -> copyArrayRun(skb, packets, Vif.MAX_GRANT_COPY_OPS_3_14, fixed));
+                () -> copyArrayRun(skb, packets, KernelLimits.COPY_OP_ARRAY_2010, buggy),
+                () -> copyArrayRun(skb, packets, KernelLimits.MAX_GRANT_COPY_OPS_3_14, fixed));
     }
 
     private static BugResult copyArrayRun(Skb skb, int packets, int arraySize, Generation g) {
@@ -236,7 +236,7 @@ public final class BugCatalogue {
         while (taken < packets) {
             taken++;
             units += skb.fragCount() + 1;
-            if (units + 17 >= 256) {
+            if (units + KernelLimits.MAX_SKB_FRAGS_LATER >= KernelLimits.NET_RX_RING_SIZE) {
                 break;
             }
         }
@@ -245,7 +245,7 @@ public final class BugCatalogue {
                 GuestRxSimulation.builder()
                         .profile(EngineProfile.LINUX_2010)
                         .policy(PackingPolicy.COALESCE_COMPOUND)
-                        .maxSkbFrags(17)
+                        .maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER)
                         .copyOpArraySize(arraySize),
                 skb,
                 packets);
@@ -309,7 +309,7 @@ public final class BugCatalogue {
         for (int k = 0; k < skb.fragCount(); k++) {
             n += (skb.fragLength(k) + page - 1) / page;
         }
-        return (int) Math.min(n, SlotEstimator.MAX_SKB_FRAGS_3_14) + (skb.hasGso() ? 1 : 0);
+        return (int) Math.min(n, KernelLimits.MAX_SKB_FRAGS_LATER) + (skb.hasGso() ? 1 : 0);
     }
 
     private static BugCase fragOffsetUndercount() {
@@ -340,8 +340,8 @@ public final class BugCatalogue {
 
     /** Head 300 bytes and 17 fragments of 3800 bytes, 64900 bytes of TCPv4 GSO. */
     static Skb cappedPacket() {
-        Skb.Builder b = Skb.builder().maxFrags(17).head(0, 300);
-        for (int k = 0; k < 17; k++) {
+        Skb.Builder b = Skb.builder().maxFrags(KernelLimits.MAX_SKB_FRAGS_LATER).head(0, 300);
+        for (int k = 0; k < KernelLimits.MAX_SKB_FRAGS_LATER; k++) {
             b.frag(0, 3800);
         }
         return b.gso(1448, GsoType.TCPV4).build();
@@ -527,8 +527,8 @@ public final class BugCatalogue {
                 REQUIRED_SLOTS_POSTABLE,
                 buggy,
                 fixed,
-                () -> required(Vif.maxRequiredRxSlots(1500, true, SlotEstimator.MAX_SKB_FRAGS_3_14), posted, buggy),
-                () -> required(Vif.maxRequiredRxSlots(1500, false, SlotEstimator.MAX_SKB_FRAGS_3_14), posted, fixed));
+                () -> required(Vif.maxRequiredRxSlots(1500, true, KernelLimits.MAX_SKB_FRAGS_LATER), posted, buggy),
+                () -> required(Vif.maxRequiredRxSlots(1500, false, KernelLimits.MAX_SKB_FRAGS_LATER), posted, fixed));
     }
 
     private static BugResult required(int required, int posted, Generation g) {

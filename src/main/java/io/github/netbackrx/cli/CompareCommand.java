@@ -2,12 +2,12 @@ package io.github.netbackrx.cli;
 
 import io.github.netbackrx.core.Finding;
 import io.github.netbackrx.core.Invariant;
-import io.github.netbackrx.core.NetfrontLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PlanChecker;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.netfront.NetfrontLimits;
 import io.github.netbackrx.trace.ParsedTrace;
 import io.github.netbackrx.trace.TracePacket;
 import io.github.netbackrx.trace.TraceWriter;

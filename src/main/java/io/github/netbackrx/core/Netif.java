@@ -20,9 +20,6 @@ public final class Netif {
     /** {@code XEN_NETIF_NR_SLOTS_MIN}: slots per packet every peer must support without negotiation. */
     public static final int NR_SLOTS_MIN = 18;
 
-    /** {@code MAX_SKB_FRAGS} of the 2010 kernels (4 KiB pages); later kernels have 17. */
-    public static final int MAX_SKB_FRAGS_2010 = 18;
-
     /** {@code RX_COPY_THRESHOLD} of Linux netfront: a first slot this small allows one more slot. */
     public static final int RX_COPY_THRESHOLD = 256;
 

@@ -31,7 +31,7 @@ import java.util.Objects;
  * <p>Validated at construction ({@link Builder#build()}): offsets and lengths are non-negative, no
  * {@code offset + length} and no sum of lengths overflows {@code int}, the packet is not empty,
  * every fragment has at least one byte, there are at most {@link Builder#maxFrags(int) maxFrags}
- * fragments ({@link Netif#MAX_SKB_FRAGS_2010} by default), and a GSO size lies in {@code
+ * fragments ({@link KernelLimits#MAX_SKB_FRAGS_2010} by default), and a GSO size lies in {@code
  * 1..65535}.
  */
 public final class Skb {
@@ -87,7 +87,7 @@ public final class Skb {
 
     /**
      * Starts a packet description: head {@code 0+0}, no fragments, no GSO, checksum {@link
-     * ChecksumState#NONE}, at most {@link Netif#MAX_SKB_FRAGS_2010} fragments.
+     * ChecksumState#NONE}, at most {@link KernelLimits#MAX_SKB_FRAGS_2010} fragments.
      *
      * @return a new builder
      */
@@ -268,7 +268,7 @@ public final class Skb {
         private HashType hashType;
         private int hashValue;
         private boolean hashSet;
-        private int maxFrags = Netif.MAX_SKB_FRAGS_2010;
+        private int maxFrags = KernelLimits.MAX_SKB_FRAGS_2010;
 
         private Builder() {}
 
@@ -363,7 +363,7 @@ public final class Skb {
 
         /**
          * Sets the largest number of fragments allowed ({@code MAX_SKB_FRAGS}; default {@link
-         * Netif#MAX_SKB_FRAGS_2010}).
+         * KernelLimits#MAX_SKB_FRAGS_2010}).
          *
          * @param max the maximum, {@code >= 0}
          * @return this builder

@@ -37,7 +37,7 @@ public enum SlotEstimator {
     /**
      * The worst case of Linux 3.14's {@code xenvif_rx_action}: {@code ceil((offset_in_page(data) +
      * headlen) / 4096) + sum over fragments of ceil((page_offset + size) / 4096)}, capped at {@link
-     * #MAX_SKB_FRAGS_3_14}, plus one for TCPv4/TCPv6 GSO.
+     * KernelLimits#MAX_SKB_FRAGS_LATER}, plus one for TCPv4/TCPv6 GSO.
      */
     WORST_CASE_3_14("worst-case-3.14"),
     /**
@@ -53,9 +53,6 @@ public enum SlotEstimator {
     FREEBSD_LIST_LEN("freebsd-list-len"),
     /** The netback before 2010: {@code nr_frags + 1 + (gso_size ? 1 : 0)}. */
     PER_FRAG("per-frag");
-
-    /** {@code MAX_SKB_FRAGS} of Linux 3.14 with 4 KiB pages ({@code 65536 / 4096 + 1}): the 3.14 cap. */
-    public static final int MAX_SKB_FRAGS_3_14 = 17;
 
     private final String label;
 
@@ -139,6 +136,6 @@ public enum SlotEstimator {
         for (int k = 0, c = skb.fragCount(); k < c; k++) {
             n += ceil((long) skb.fragOffset(k) + skb.fragLength(k), page);
         }
-        return (int) Math.min(n, MAX_SKB_FRAGS_3_14);
+        return (int) Math.min(n, KernelLimits.MAX_SKB_FRAGS_LATER);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.netbackrx.netback;
 
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.SlotEstimator;
 
@@ -90,7 +91,7 @@ public enum EngineProfile {
 
     /** @return {@code MAX_SKB_FRAGS} of the generation: 18 for 2010, 17 otherwise */
     public int defaultMaxSkbFrags() {
-        return this == LINUX_2010 ? 18 : SlotEstimator.MAX_SKB_FRAGS_3_14;
+        return this == LINUX_2010 ? KernelLimits.MAX_SKB_FRAGS_2010 : KernelLimits.MAX_SKB_FRAGS_LATER;
     }
 
     /**
@@ -101,9 +102,9 @@ public enum EngineProfile {
      */
     public int defaultCopyOpArraySize() {
         return switch (this) {
-            case LINUX_2010, FREEBSD -> Vif.COPY_OP_ARRAY_2010;
-            case LINUX_3_14 -> Vif.MAX_GRANT_COPY_OPS_3_14;
-            case RX_C -> Vif.COPY_BATCH_SIZE;
+            case LINUX_2010, FREEBSD -> KernelLimits.COPY_OP_ARRAY_2010;
+            case LINUX_3_14 -> KernelLimits.MAX_GRANT_COPY_OPS_3_14;
+            case RX_C -> KernelLimits.COPY_BATCH_SIZE;
         };
     }
 

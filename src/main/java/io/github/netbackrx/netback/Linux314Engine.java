@@ -1,8 +1,8 @@
 package io.github.netbackrx.netback;
 
 import io.github.netbackrx.core.Netif;
-import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.GntStatus;
 import java.util.ArrayList;
 import java.util.List;

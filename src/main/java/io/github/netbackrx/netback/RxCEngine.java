@@ -1,5 +1,6 @@
 package io.github.netbackrx.netback;
 
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.xen.GntStatus;
 import java.util.ArrayList;
@@ -65,7 +66,9 @@ final class RxCEngine implements ProfileEngine {
         v.batch.clear();
         completed.clear();
         int done = 0;
-        while (!v.queue.isEmpty() && done < Vif.RX_BATCH_SIZE && v.ringSlotsAvailable(v.queue.peekFirst().estimate)) {
+        while (!v.queue.isEmpty()
+                && done < KernelLimits.RX_BATCH_SIZE
+                && v.ringSlotsAvailable(v.queue.peekFirst().estimate)) {
             rxSkb(v.queue.pollFirst());
             done++;
         }

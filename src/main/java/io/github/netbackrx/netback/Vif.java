@@ -3,15 +3,16 @@ package io.github.netbackrx.netback;
 import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.InvalidPacketException;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PolicyViolationException;
-import io.github.netbackrx.core.RingProtocolException;
 import io.github.netbackrx.core.RxPacker;
-import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.core.SlotEstimator;
+import io.github.netbackrx.ring.RingProtocolException;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.GntStatus;
@@ -112,21 +113,6 @@ public final class Vif {
 
     /** Bytes of head the {@code netbk_copy_skb} re-layout keeps linear (approximation, see above). */
     public static final int COPY_SKB_HEAD_CAPACITY = Netif.PAGE_SIZE - 320 - COPY_SKB_HEAD_OFFSET;
-
-    /** The 2010 copy-op array: {@code grant_copy_op[2 * NET_RX_RING_SIZE]} = 512 ops. */
-    public static final int COPY_OP_ARRAY_2010 = 2 * RxRing.SIZE;
-
-    /** {@code MAX_GRANT_COPY_OPS} of Linux 3.14: {@code MAX_SKB_FRAGS * XEN_NETIF_RX_RING_SIZE} = 4352. */
-    public static final int MAX_GRANT_COPY_OPS_3_14 = 17 * RxRing.SIZE;
-
-    /** {@code COPY_BATCH_SIZE} of {@code rx.c}: copy ops gathered before a flush (64). */
-    public static final int COPY_BATCH_SIZE = 64;
-
-    /** {@code RX_BATCH_SIZE} of {@code rx.c}: packets per {@code xenvif_rx_action} (64). */
-    public static final int RX_BATCH_SIZE = 64;
-
-    /** {@code XENVIF_RX_QUEUE_BYTES}: the default {@code rx_queue_max}, 128 pages = 512 KiB. */
-    public static final int RX_QUEUE_MAX_DEFAULT = 128 * Netif.PAGE_SIZE;
 
     static final Logger LOG = LoggerFactory.getLogger(Vif.class);
 
@@ -943,7 +929,7 @@ public final class Vif {
         private boolean scatterGather = true;
         private int maxSkbFrags;
         private int copyOpArraySize;
-        private int rxQueueMax = RX_QUEUE_MAX_DEFAULT;
+        private int rxQueueMax = KernelLimits.RX_QUEUE_MAX_DEFAULT;
         private VifListener listener = VifListener.NONE;
 
         private Builder(
@@ -990,7 +976,7 @@ public final class Vif {
 
         /**
          * @param bytes {@code rx_queue_max} of the {@code rx.c} profile: the internal queue's byte
-         *     bound (default {@link #RX_QUEUE_MAX_DEFAULT}), at least 1
+         *     bound (default {@link KernelLimits#RX_QUEUE_MAX_DEFAULT}), at least 1
          * @return this
          * @throws IllegalArgumentException if below 1
          */
@@ -1043,7 +1029,7 @@ public final class Vif {
 
         /**
          * @param n ops the copy-op array holds (default the profile's, {@link
-         *     EngineProfile#defaultCopyOpArraySize()}: {@link #COPY_OP_ARRAY_2010} for the 2010 engine),
+         *     EngineProfile#defaultCopyOpArraySize()}: {@link KernelLimits#COPY_OP_ARRAY_2010} for the 2010 engine),
          *     1 .. 65536
          * @return this
          * @throws IllegalArgumentException if out of range

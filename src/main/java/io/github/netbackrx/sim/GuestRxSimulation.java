@@ -1,8 +1,8 @@
 package io.github.netbackrx.sim;
 
 import io.github.netbackrx.core.ChecksumState;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
-import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.core.SlotEstimator;
 import io.github.netbackrx.netback.DropReason;
@@ -13,6 +13,7 @@ import io.github.netbackrx.netfront.Netfront;
 import io.github.netbackrx.netfront.NetfrontListener;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.Hypervisor;
@@ -391,7 +392,7 @@ public final class GuestRxSimulation {
         private EngineProfile profile = EngineProfile.LINUX_2010;
         private PackingPolicy policy;
         private SlotEstimator estimator;
-        private int rxQueueMax = Vif.RX_QUEUE_MAX_DEFAULT;
+        private int rxQueueMax = KernelLimits.RX_QUEUE_MAX_DEFAULT;
         private int ringStartIndex;
         private int mtu = 1500;
         private int grantTableSize = Hypervisor.DEFAULT_NR_GRANT_ENTRIES;
@@ -438,7 +439,7 @@ public final class GuestRxSimulation {
 
         /**
          * @param bytes {@code rx_queue_max} of the {@code rx.c} profile (default {@link
-         *     Vif#RX_QUEUE_MAX_DEFAULT})
+         *     io.github.netbackrx.core.KernelLimits#RX_QUEUE_MAX_DEFAULT})
          * @return this
          */
         public Builder rxQueueMax(int bytes) {

@@ -3,6 +3,7 @@ package io.github.netbackrx.trace;
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.InvalidPacketException;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.Skb;
 import java.util.Objects;
@@ -76,10 +77,10 @@ public final class CaptureLayout {
         Skb.Builder b = Skb.builder().head(headOffset, head).checksum(checksum);
         int rest = length - head;
         int frags = (rest + fragSize - 1) / fragSize;
-        if (frags > Netif.MAX_SKB_FRAGS_2010) {
+        if (frags > KernelLimits.MAX_SKB_FRAGS_2010) {
             throw new InvalidPacketException("captured frame of " + length + " bytes needs " + frags
                     + " fragments of " + fragSize + " bytes after a " + head + "-byte head, more than "
-                    + Netif.MAX_SKB_FRAGS_2010);
+                    + KernelLimits.MAX_SKB_FRAGS_2010);
         }
         while (rest > 0) {
             int len = Math.min(rest, fragSize);

@@ -2,6 +2,7 @@ package io.github.netbackrx.trace;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.Skb;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * <p>Every packet is valid ({@link Skb.Builder#build()}), has a non-empty head, at most {@link
- * Netif#MAX_SKB_FRAGS_2010} fragments, and keeps its head and every fragment within one 4096-byte
+ * KernelLimits#MAX_SKB_FRAGS_2010} fragments, and keeps its head and every fragment within one 4096-byte
  * page, so every packing policy accepts it. Not thread-safe: one workload per thread.
  */
 public final class Workload {

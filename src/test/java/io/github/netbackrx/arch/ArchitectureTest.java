@@ -38,6 +38,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void ringUsesCoreAndTheJdkOnly() {
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".ring..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".ring..", ROOT + ".core..", "java..")
+                .check(main);
+    }
+
+    @Test
     void xenUsesOnlyCore() {
         noClasses()
                 .that()
@@ -45,7 +56,12 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        ROOT + ".netback..", ROOT + ".netfront..", ROOT + ".trace..", ROOT + ".cli..", "org.slf4j..")
+                        ROOT + ".ring..",
+                        ROOT + ".netback..",
+                        ROOT + ".netfront..",
+                        ROOT + ".trace..",
+                        ROOT + ".cli..",
+                        "org.slf4j..")
                 .allowEmptyShould(true)
                 .check(main);
     }
@@ -81,7 +97,8 @@ class ArchitectureTest {
                 .resideInAPackage(ROOT + ".trace..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(ROOT + ".xen..", ROOT + ".netback..", ROOT + ".netfront..", ROOT + ".cli..")
+                .resideInAnyPackage(
+                        ROOT + ".ring..", ROOT + ".xen..", ROOT + ".netback..", ROOT + ".netfront..", ROOT + ".cli..")
                 .allowEmptyShould(true)
                 .check(main);
     }
@@ -127,10 +144,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void publicCoreClassesAreFinalOrInterfaces() {
+    void publicCoreAndRingClassesAreFinalOrInterfaces() {
         classes()
                 .that()
-                .resideInAPackage(ROOT + ".core..")
+                .resideInAnyPackage(ROOT + ".core..", ROOT + ".ring..")
                 .and()
                 .arePublic()
                 .and()

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.Invariant;
-import io.github.netbackrx.netback.StallDetection;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

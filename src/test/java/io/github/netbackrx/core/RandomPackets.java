@@ -16,7 +16,7 @@ final class RandomPackets {
     }
 
     static Skb next(SplittableRandom r) {
-        int maxFrags = Netif.MAX_SKB_FRAGS_2010;
+        int maxFrags = KernelLimits.MAX_SKB_FRAGS_2010;
         int nfrags;
         int pick = r.nextInt(10);
         if (pick == 0) {
@@ -77,7 +77,7 @@ final class RandomPackets {
      * page, with an optional hash: only the policies without a page rule accept it.
      */
     static Skb nextCrossing(SplittableRandom r) {
-        int nfrags = r.nextInt(10) == 0 ? Netif.MAX_SKB_FRAGS_2010 : r.nextInt(6);
+        int nfrags = r.nextInt(10) == 0 ? KernelLimits.MAX_SKB_FRAGS_2010 : r.nextInt(6);
         Skb.Builder b = Skb.builder();
         int headLength = nfrags > 0 && r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(r.nextBoolean() ? 200 : 3 * PAGE);
         b.head(crossingOffset(r), headLength);

@@ -3,6 +3,7 @@ package io.github.netbackrx.netback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
@@ -185,7 +186,7 @@ class EngineProfileTest extends VifRig {
         for (int i = 0; i < 100; i++) {
             v.startXmit(head(60), new byte[60], i);
         }
-        assertThat(v.rxAction()).isEqualTo(Vif.RX_BATCH_SIZE);
+        assertThat(v.rxAction()).isEqualTo(KernelLimits.RX_BATCH_SIZE);
         assertThat(v.queuedPackets()).isEqualTo(36);
         assertThat(v.statistics().hypercalls()).isEqualTo(1);
         assertThat(v.rxAction()).isEqualTo(36);

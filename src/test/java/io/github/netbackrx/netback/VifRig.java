@@ -1,10 +1,10 @@
 package io.github.netbackrx.netback;
 
-import io.github.netbackrx.core.RxRing;
 import io.github.netbackrx.netfront.Netfront;
 import io.github.netbackrx.netfront.NetfrontListener;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.Hypervisor;

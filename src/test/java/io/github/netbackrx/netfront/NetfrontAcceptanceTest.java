@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.Netif;
-import io.github.netbackrx.core.RxRing;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.Hypervisor;

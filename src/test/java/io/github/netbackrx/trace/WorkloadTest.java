@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanBuffer;
@@ -47,7 +48,7 @@ class WorkloadTest {
                         .as("%s seed %d packet %d: %s", mix, seed, i, skb)
                         .isPositive();
                 assertThat(skb.headOffset() + skb.headLength()).isLessThanOrEqualTo(Netif.PAGE_SIZE);
-                assertThat(skb.fragCount()).isLessThanOrEqualTo(Netif.MAX_SKB_FRAGS_2010);
+                assertThat(skb.fragCount()).isLessThanOrEqualTo(KernelLimits.MAX_SKB_FRAGS_2010);
                 for (int k = 0; k < skb.fragCount(); k++) {
                     assertThat(skb.fragOffset(k) + skb.fragLength(k))
                             .as("%s seed %d packet %d frag %d: %s", mix, seed, i, k, skb)

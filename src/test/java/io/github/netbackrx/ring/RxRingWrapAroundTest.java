@@ -1,7 +1,8 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.netbackrx.core.Netif;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;

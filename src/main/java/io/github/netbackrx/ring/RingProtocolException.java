@@ -1,4 +1,4 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 /**
  * A peer broke the shared-ring protocol of {@code io/ring.h}: it published a producer index that

@@ -1,8 +1,10 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.netbackrx.core.KernelLimits;
+import io.github.netbackrx.core.Netif;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ class RxRingLayoutTest {
     void ringSizeIsDerivedFromPageAndEntrySize() {
         assertThat(RxRing.ENTRY_SIZE).isEqualTo(8);
         assertThat((4096 - 64) / 8).isEqualTo(504);
-        assertThat(RxRing.SIZE).isEqualTo(256);
+        assertThat(RxRing.SIZE).isEqualTo(256).isEqualTo(KernelLimits.NET_RX_RING_SIZE);
         assertThat(RxRing.create().size()).isEqualTo(256);
         // netif TX: 12-byte entries, 4032 / 12 = 336 -> 256
         assertThat(SharedRingLayout.ringSize(4096, 12)).isEqualTo(256);

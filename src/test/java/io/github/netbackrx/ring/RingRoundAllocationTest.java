@@ -1,7 +1,9 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.netbackrx.core.AllocationMeter;
+import io.github.netbackrx.core.Netif;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,19 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.netfront;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.netbackrx.core.DataResponse;
+import io.github.netbackrx.core.Finding;
+import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.Invariant;
+import io.github.netbackrx.core.Netif;
+import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.PlanBuffer;
+import io.github.netbackrx.core.PlanChecker;
+import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.core.RxPlan;
+import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.core.SlotResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 /**
  * Descriptor of {@code struct netif_rx_response} (Xen {@code io/netif.h}): the 8-byte response

@@ -1,4 +1,4 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
 /**
  * Descriptor of the shared-ring page header that Xen's {@code DEFINE_RING_TYPES} (public header

@@ -1,4 +1,4 @@
-package io.github.netbackrx.netback;
+package io.github.netbackrx.bugs;
 
 /**
  * The {@code rx.c} stall test as a pure function of the free requests and the head packet's need

@@ -1,5 +1,6 @@
-package io.github.netbackrx.core;
+package io.github.netbackrx.ring;
 
+import io.github.netbackrx.core.Netif;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
