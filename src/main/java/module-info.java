@@ -7,6 +7,8 @@
  */
 module io.github.netbackrx {
     requires static info.picocli;
+    requires static tools.jackson.core;
+    requires static org.apache.commons.csv;
     requires org.slf4j;
 
     exports io.github.netbackrx.core;
