@@ -1,14 +1,14 @@
 package io.github.netbackrx.sim;
 
-import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.KernelLimits;
-import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.RxPacker;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.sim.CostModel.Parameter;
+import io.github.netbackrx.trace.CaptureLayout;
+import io.github.netbackrx.trace.CapturedFrame;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -59,14 +59,26 @@ import java.util.Set;
  * <h2>The fit</h2>
  *
  * <p>Each equation is divided by its measured value, so the fit minimises relative errors (a 64-byte
- * point and a 64 KiB point weigh alike). Which parameters the data can identify is decided by
- * modified Gram–Schmidt over the equations' columns, in the order of {@link #FIT_ORDER}: a parameter
- * whose column is (to a relative 1e-6) a combination of those already taken cannot be told apart from
- * them and stays at its prior value (by default {@link CostModel#DEFAULTS}); so does one the
- * measurements do not involve (guest costs without latency points). The parameters taken are solved
- * by non-negative least squares (Lawson–Hanson, on Householder QR), with the fixed ones' share moved
- * to the right-hand side. {@link Builder#fit(Parameter...)} fits a chosen set instead, and fails if
- * any of it cannot be identified.
+ * point and a 64 KiB point weigh alike). The parameters are solved by non-negative least squares
+ * (Lawson–Hanson, on Householder QR), the others fixed at their prior values (by default {@link
+ * CostModel#DEFAULTS}) with their share moved to the right-hand side. Which parameters are fitted:
+ *
+ * <ol>
+ *   <li>Taken in the order of {@link #FIT_ORDER}, a parameter is a candidate when the measurements
+ *       involve it (guest costs need latency points) and its column is not, to a relative 1e-6, a
+ *       combination of the columns of the candidates before it (modified Gram–Schmidt): otherwise the
+ *       data cannot tell it apart from them.
+ *   <li>An automatic fit keeps at least one degree of freedom: at most one parameter fewer than
+ *       measured values.
+ *   <li>While some estimate is positive but smaller than its standard error, the last such
+ *       parameter in {@link #FIT_ORDER} goes back to its prior value and the fit is repeated: the
+ *       measurements do not determine it (near-collinear columns and noise), and the order says which
+ *       costs to trust the data with first.
+ * </ol>
+ *
+ * <p>{@link Builder#fit(Parameter...)} fits a chosen set instead (step 1 only), and fails if the
+ * measurements cannot identify each of them. Every parameter left out is reported with the reason
+ * ({@link Result#notFitted()}).
  *
  * <p>The fit error is reported on the measured quantities: for each point, predicted / measured − 1
  * (throughput in packets per second, latency in nanoseconds), and their root mean square.
@@ -74,23 +86,6 @@ import java.util.Set;
  * <p>Immutable; {@link #fit} and {@link #counts} may be called from any thread.
  */
 public final class CostCalibration {
-
-    /**
-     * Bytes of the representative packet kept in its linear head: {@code XEN_NETBACK_TX_COPY_LEN}
-     * (128) of Linux {@code drivers/net/xen-netback/netback.c}, what netback copies into the linear
-     * area of a packet one guest sends to another ("sized to avoid pulling headers from the frags for
-     * most TCP/IP packets"). Smaller packets are all head.
-     */
-    public static final int HEAD_BYTES = 128;
-
-    /** Offset of the representative packet's head in its page: {@code NET_SKB_PAD} (64) on x86. */
-    public static final int HEAD_OFFSET = 64;
-
-    /** The largest Ethernet frame without GSO: a 1500-byte MTU plus the 14-byte Ethernet header. */
-    public static final int MTU_FRAME = 1514;
-
-    /** The GSO size of representative packets above {@link #MTU_FRAME}: a 1500-byte MTU's TCP MSS. */
-    public static final int GSO_SIZE = 1460;
 
     /** The largest packet size: {@code GSO_MAX_SIZE} (65,536). */
     public static final int MAX_PACKET = 65_536;
@@ -164,11 +159,14 @@ public final class CostCalibration {
     }
 
     /**
-     * The representative packet of a size: a linear head of {@code min(size, 128)} bytes ({@link
-     * #HEAD_BYTES}) at offset 64 in its page, the rest in page fragments of 4096 bytes at offset 0 (the
-     * last one shorter), and TCPv4 GSO with size 1460 when the packet is longer than a 1514-byte frame.
-     * A 64-byte packet is all head (one copy op); a 65,536-byte one is a 128-byte head and 16
-     * fragments.
+     * The representative packet of a size: a frame of that many bytes laid out as {@link
+     * CaptureLayout#defaults()} lays out a captured one (the layout of {@code --capture}) — a linear
+     * head of {@code min(size, 128)} bytes at offset 64 in its page, the rest in page fragments of
+     * 4096 bytes at offset 0 (the last one shorter), and TCPv4 GSO with size 1460 when the frame is
+     * longer than 1514 bytes. 128 bytes is also what Linux netback copies into the linear area of a
+     * packet one guest sends another ({@code XEN_NETBACK_TX_COPY_LEN}, {@code
+     * drivers/net/xen-netback/netback.c}). A 64-byte packet is all head (one copy op); a 65,536-byte
+     * one is a 128-byte head and 16 fragments.
      *
      * @param size bytes, {@code 1..65536}
      * @return the packet
@@ -176,14 +174,7 @@ public final class CostCalibration {
      */
     public static Skb representativePacket(int size) {
         checkSize(size);
-        Skb.Builder b = Skb.builder().head(HEAD_OFFSET, Math.min(size, HEAD_BYTES));
-        for (int rest = size - HEAD_BYTES; rest > 0; rest -= Netif.PAGE_SIZE) {
-            b.frag(0, Math.min(rest, Netif.PAGE_SIZE));
-        }
-        if (size > MTU_FRAME) {
-            b.gso(GSO_SIZE, GsoType.TCPV4);
-        }
-        return b.build();
+        return CaptureLayout.defaults().toSkb(new CapturedFrame(0, size, new byte[size]));
     }
 
     private static void checkSize(int size) {
@@ -289,14 +280,80 @@ public final class CostCalibration {
                     + " measured values: a fit needs at least as many values as parameters");
         }
         Map<Parameter, String> notFitted = new EnumMap<>(Parameter.class);
-        List<Parameter> chosen = choose(a, order, notFitted);
+        List<Parameter> chosen = new ArrayList<>();
+        List<double[]> basis = new ArrayList<>();
+        for (Parameter p : order) {
+            // the data must involve p and tell it apart from the parameters taken before it
+            Independence ind = independent(a, p, chosen, basis);
+            String why = ind.why();
+            if (why == null && requested == null && chosen.size() == rows - 1) {
+                why = "no measured value left to judge the fit by (an automatic fit keeps at least one degree of"
+                        + " freedom)";
+            }
+            if (why == null) {
+                basis.add(ind.remainder());
+                chosen.add(p);
+            } else if (requested != null) {
+                throw new IllegalArgumentException(p.label() + " " + why
+                        + ": fit fewer parameters, or add measurements at other packet sizes, batch sizes or of"
+                        + " latency");
+            } else {
+                notFitted.put(p, why);
+            }
+        }
         for (Parameter p : all) {
             if (!chosen.contains(p) && !notFitted.containsKey(p)) {
                 notFitted.put(p, "not requested");
             }
         }
+        Solution sol = solve(a, chosen);
+        // automatic fits: while an estimate is positive but smaller than its standard error, the last
+        // such parameter in FIT_ORDER goes back to its prior value
+        for (Parameter vague = undetermined(sol, chosen);
+                requested == null && vague != null;
+                vague = undetermined(sol, chosen)) {
+            notFitted.put(
+                    vague,
+                    "not determined by these measurements (estimate " + CostModel.format(sol.model.get(vague))
+                            + " ns, standard error " + CostModel.format(sol.errors.get(vague)) + " ns)");
+            chosen.remove(vague);
+            sol = solve(a, chosen);
+        }
 
-        // right-hand side: 1 (the target, divided by itself) less the fixed parameters' share
+        List<Residual> residuals = new ArrayList<>(rows);
+        double sumSquares = 0;
+        double max = 0;
+        for (Equation e : eqs) {
+            double nanos = e.price(sol.model);
+            double predicted = e.quantity == Quantity.THROUGHPUT ? 1e9 / nanos : nanos;
+            double rel = predicted / e.measured - 1;
+            residuals.add(new Residual(e.point, e.quantity, e.measured, predicted, rel));
+            sumSquares += rel * rel;
+            max = Math.max(max, Math.abs(rel));
+        }
+        Set<Parameter> fittedSet = chosen.isEmpty() ? EnumSet.noneOf(Parameter.class) : EnumSet.copyOf(chosen);
+        return new Result(
+                sol.model,
+                fittedSet,
+                sol.errors,
+                notFitted,
+                sol.atZero,
+                Math.sqrt(sumSquares / rows),
+                max,
+                rows - chosen.size(),
+                residuals);
+    }
+
+    /** A model fitted over some parameters, with their standard errors and those held at zero. */
+    private record Solution(CostModel model, Map<Parameter, Double> errors, Set<Parameter> atZero) {}
+
+    /**
+     * Non-negative least squares over the {@code chosen} columns of the weighted system {@code a x =
+     * 1}, the other parameters fixed at the prior (their share moved to the right-hand side).
+     */
+    private Solution solve(double[][] a, List<Parameter> chosen) {
+        Parameter[] all = Parameter.values();
+        int rows = a.length;
         int k = chosen.size();
         double[][] sub = new double[rows][k];
         double[] rhs = new double[rows];
@@ -334,8 +391,6 @@ public final class CostCalibration {
                 atZero.add(chosen.get(c));
             }
         }
-        CostModel model = fitted.build();
-
         // standard errors: s^2 (X^T X)^-1 of the weighted, column-scaled system, scaled back
         Map<Parameter, Double> errors = new EnumMap<>(Parameter.class);
         int dof = rows - k;
@@ -351,21 +406,7 @@ public final class CostCalibration {
         for (int c = 0; c < k; c++) {
             errors.put(chosen.get(c), dof > 0 ? Math.sqrt(ss / dof * diag[c]) / norms[c] : Double.NaN);
         }
-
-        List<Residual> residuals = new ArrayList<>(rows);
-        double sumSquares = 0;
-        double max = 0;
-        for (Equation e : eqs) {
-            double nanos = e.price(model);
-            double predicted = e.quantity == Quantity.THROUGHPUT ? 1e9 / nanos : nanos;
-            double rel = predicted / e.measured - 1;
-            residuals.add(new Residual(e.point, e.quantity, e.measured, predicted, rel));
-            sumSquares += rel * rel;
-            max = Math.max(max, Math.abs(rel));
-        }
-        Set<Parameter> fittedSet = chosen.isEmpty() ? EnumSet.noneOf(Parameter.class) : EnumSet.copyOf(chosen);
-        return new Result(
-                model, fittedSet, errors, notFitted, atZero, Math.sqrt(sumSquares / rows), max, dof, residuals);
+        return new Solution(fitted.build(), errors, atZero);
     }
 
     /** The parameters in {@link #FIT_ORDER} that are in {@code set}. */
@@ -379,60 +420,66 @@ public final class CostCalibration {
         return out;
     }
 
+    /** Why a column cannot be fitted, or (when {@code why} is null) its normalised remainder. */
+    private record Independence(String why, double[] remainder) {}
+
     /**
-     * Modified Gram–Schmidt over the columns in {@code order}: a column is taken when what is left of
-     * it after removing its projection on the columns taken before is more than {@link #IDENTIFIABLE}
-     * of its length. Records why each other candidate was left out.
+     * Modified Gram–Schmidt: why {@code p} cannot be fitted beside {@code chosen} (whose orthonormal
+     * {@code basis} is given), or, when what is left of its column after removing its projection on
+     * the basis is more than {@link #IDENTIFIABLE} of its length, that remainder normalised.
      */
-    private List<Parameter> choose(double[][] a, List<Parameter> order, Map<Parameter, String> notFitted) {
+    private static Independence independent(double[][] a, Parameter p, List<Parameter> chosen, List<double[]> basis) {
         int rows = a.length;
-        List<Parameter> chosen = new ArrayList<>();
-        List<double[]> basis = new ArrayList<>();
-        for (Parameter p : order) {
-            double[] v = new double[rows];
-            double norm = 0;
+        double[] v = new double[rows];
+        double norm = 0;
+        for (int i = 0; i < rows; i++) {
+            v[i] = a[i][p.ordinal()];
+            norm = Math.hypot(norm, v[i]);
+        }
+        if (norm == 0) {
+            return new Independence(
+                    "not involved in these measurements"
+                            + (isGuestSide(p)
+                                    ? " (guest costs and the event-channel latency need latency points)"
+                                    : ""),
+                    null);
+        }
+        for (double[] q : basis) {
+            double dot = 0;
             for (int i = 0; i < rows; i++) {
-                v[i] = a[i][p.ordinal()];
-                norm = Math.hypot(norm, v[i]);
+                dot += q[i] * v[i];
             }
-            String why = null;
-            if (norm == 0) {
-                why = "not involved in these measurements"
-                        + (isGuestSide(p) ? " (guest costs and the event-channel latency need latency points)" : "");
-            } else {
-                for (double[] q : basis) {
-                    double dot = 0;
-                    for (int i = 0; i < rows; i++) {
-                        dot += q[i] * v[i];
-                    }
-                    for (int i = 0; i < rows; i++) {
-                        v[i] -= dot * q[i];
-                    }
-                }
-                double left = 0;
-                for (double e : v) {
-                    left = Math.hypot(left, e);
-                }
-                if (left <= IDENTIFIABLE * norm) {
-                    why = "cannot be told apart from " + combination(a, chosen, p) + " by these measurements";
-                } else {
-                    for (int i = 0; i < rows; i++) {
-                        v[i] /= left;
-                    }
-                    basis.add(v);
-                    chosen.add(p);
-                }
-            }
-            if (why != null) {
-                if (requested != null) {
-                    throw new IllegalArgumentException(p.label() + " " + why
-                            + ": fit fewer parameters, or add measurements at other packet sizes, batch sizes"
-                            + " or of latency");
-                }
-                notFitted.put(p, why);
+            for (int i = 0; i < rows; i++) {
+                v[i] -= dot * q[i];
             }
         }
-        return chosen;
+        double left = 0;
+        for (double e : v) {
+            left = Math.hypot(left, e);
+        }
+        if (left <= IDENTIFIABLE * norm) {
+            return new Independence(
+                    "cannot be told apart from " + combination(a, chosen, p) + " by these measurements", null);
+        }
+        for (int i = 0; i < rows; i++) {
+            v[i] /= left;
+        }
+        return new Independence(null, v);
+    }
+
+    /**
+     * The last parameter of {@code fitted} (in {@link #FIT_ORDER}) whose estimate is positive but
+     * smaller than its standard error, or null.
+     */
+    private static Parameter undetermined(Solution s, List<Parameter> fitted) {
+        Parameter last = null;
+        for (Parameter q : fitted) {
+            double value = s.model.get(q);
+            if (value > 0 && s.errors.get(q) > value) {
+                last = q;
+            }
+        }
+        return last;
     }
 
     private static boolean isGuestSide(Parameter p) {

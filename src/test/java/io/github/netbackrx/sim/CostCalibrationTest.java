@@ -423,6 +423,75 @@ class CostCalibrationTest {
     }
 
     @Test
+    void anAutomaticFitKeepsOneDegreeOfFreedom() {
+        CostCalibration cal = CostCalibration.of();
+        Result r =
+                cal.fit(List.of(Measurement.packetsPerSecond(64, 1.0e6), Measurement.packetsPerSecond(65536, 11_000)));
+        assertThat(r.fitted()).containsExactly(Parameter.PER_BYTE);
+        assertThat(r.degreesOfFreedom()).isEqualTo(1);
+        assertThat(r.notFitted().get(Parameter.PER_COPY_OP))
+                .isEqualTo("no measured value left to judge the fit by (an automatic fit keeps at least one degree"
+                        + " of freedom)");
+        assertThat(r.standardErrors().get(Parameter.PER_BYTE)).isFinite();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anAutomaticFitKeepsOnlyEstimatesLargerThanTheirErrors(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        CostCalibration cal = CostCalibration.of();
+        List<Measurement> points = new ArrayList<>();
+        for (int size : new int[] {64, 700, 1514, 9000, 30000, 65536}) {
+            Counts c = cal.counts(size);
+            points.add(Measurement.of(
+                    size,
+                    c.packetsPerSecond(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian()),
+                    c.latencyNanos(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian())));
+        }
+        Result r = cal.fit(points);
+        for (Parameter p : r.fitted()) {
+            double value = r.model().get(p);
+            assertThat(value == 0 || r.standardErrors().get(p) <= value)
+                    .as(
+                            "seed %d: %s = %s +- %s",
+                            seed, p.label(), value, r.standardErrors().get(p))
+                    .isTrue();
+        }
+        for (Parameter p : Parameter.values()) {
+            if (!r.fitted().contains(p)) {
+                assertThat(r.model().get(p))
+                        .as("a parameter not fitted keeps its prior")
+                        .isEqualTo(CostModel.DEFAULTS.get(p));
+                assertThat(r.notFitted()).containsKey(p);
+            }
+        }
+        // the automatic choice's model is the plain fit of the parameters it chose
+        Result all = CostCalibration.builder()
+                .fit(r.fitted().toArray(new Parameter[0]))
+                .build()
+                .fit(points);
+        assertThat(all.model()).isEqualTo(r.model());
+    }
+
+    @Test
+    void noiseAtFewSizesLeavesBarelyDeterminedCostsAtTheirPrior() {
+        CostCalibration cal = CostCalibration.of();
+        List<Measurement> points = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(3);
+        for (int size : new int[] {64, 700, 1514, 9000, 30000, 65536}) {
+            Counts c = cal.counts(size);
+            points.add(Measurement.of(
+                    size,
+                    c.packetsPerSecond(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian()),
+                    c.latencyNanos(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian())));
+        }
+        Result r = cal.fit(points);
+        assertThat(r.notFitted().values())
+                .anySatisfy(why -> assertThat(why).startsWith("not determined by these measurements (estimate "));
+        assertThat(r.fitted()).contains(Parameter.PER_BYTE);
+    }
+
+    @Test
     void anExactFitHasNoDegreesOfFreedomAndNoStandardErrors() {
         CostCalibration cal = CostCalibration.builder()
                 .fit(Parameter.PER_BYTE, Parameter.PER_COPY_OP)
