@@ -374,7 +374,7 @@ public final class CostCalibration {
         for (int c = 0; c < k; c++) {
             double s = 0;
             for (int i = 0; i < rows; i++) {
-                s = Math.hypot(s, sub[i][c]);
+                s = StrictMath.hypot(s, sub[i][c]);
             }
             norms[c] = s;
             for (int i = 0; i < rows; i++) {
@@ -434,7 +434,7 @@ public final class CostCalibration {
         double norm = 0;
         for (int i = 0; i < rows; i++) {
             v[i] = a[i][p.ordinal()];
-            norm = Math.hypot(norm, v[i]);
+            norm = StrictMath.hypot(norm, v[i]);
         }
         if (norm == 0) {
             return new Independence(
@@ -455,7 +455,7 @@ public final class CostCalibration {
         }
         double left = 0;
         for (double e : v) {
-            left = Math.hypot(left, e);
+            left = StrictMath.hypot(left, e);
         }
         if (left <= IDENTIFIABLE * norm) {
             return new Independence(
@@ -503,7 +503,7 @@ public final class CostCalibration {
                 cols[i][c] = a[i][chosen.get(c).ordinal()];
             }
             target[i] = a[i][p.ordinal()];
-            norm = Math.hypot(norm, target[i]);
+            norm = StrictMath.hypot(norm, target[i]);
         }
         boolean[] all = new boolean[chosen.size()];
         java.util.Arrays.fill(all, true);
@@ -512,7 +512,7 @@ public final class CostCalibration {
         for (int c = 0; c < chosen.size(); c++) {
             double part = 0;
             for (int i = 0; i < rows; i++) {
-                part = Math.hypot(part, coef[c] * cols[i][c]);
+                part = StrictMath.hypot(part, coef[c] * cols[i][c]);
             }
             if (part > IDENTIFIABLE * norm) {
                 sb.append(sb.length() > 0 ? " and " : "").append(chosen.get(c).label());

@@ -61,9 +61,11 @@ public final class CostModel {
 
     /**
      * Backend, per {@code GNTTABOP_copy} hypercall: entering and leaving the hypervisor. From a
-     * comparable figure only: a VM exit's direct cost is about 2,000 cycles (SplitX, KVM on a Xeon
-     * X5570), taken at the 2.3 GHz of the Xeon E5-2699 v3 of the 64-byte measurement: 2,000 / 2.3 =
-     * 870 ns. A PV hypercall is not a VM exit; no published Xen figure was found.
+     * comparable figure only: the direct cost of a VM exit "on its own is high: 2,000 cycles" (Landau,
+     * Ben-Yehuda and Gordon, "SplitX: Split Guest/Hypervisor Execution on Multi-Core", WIOV 2011; x86
+     * hardware virtualization, not Xen), taken at the 2.3 GHz base clock of the Xeon E5-2699 v3 of
+     * the 64-byte measurement: 2,000 / 2.3 = 870 ns. A paravirtual hypercall is not a VM exit; no
+     * published Xen figure was found.
      */
     public static final double DEFAULT_PER_HYPERCALL = 870;
 

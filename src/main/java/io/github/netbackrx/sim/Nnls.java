@@ -4,7 +4,8 @@ package io.github.netbackrx.sim;
  * Non-negative least squares: {@code min ||A x - b||} subject to {@code x >= 0}, by the active-set
  * method of Lawson and Hanson ("Solving Least Squares Problems", 1974, chapter 23, algorithm NNLS).
  * The unconstrained subproblems are solved by Householder QR on the passive columns, never by the
- * normal equations (which square the condition number).
+ * normal equations (which square the condition number). Lengths use {@link StrictMath#hypot}, so
+ * the results are the same bit for bit on every platform.
  *
  * <p>Small dense problems only (a calibration has a handful of columns). The caller passes columns
  * that are linearly independent ({@link CostCalibration} drops the others first); the loop is bounded
@@ -207,7 +208,7 @@ final class Nnls {
             for (int c = 0; c < k; c++) {
                 double norm = 0;
                 for (int i = c; i < m; i++) {
-                    norm = Math.hypot(norm, w[i][c]);
+                    norm = StrictMath.hypot(norm, w[i][c]);
                 }
                 if (norm == 0) {
                     throw new IllegalStateException("dependent column " + cols[c] + " in the least-squares step");

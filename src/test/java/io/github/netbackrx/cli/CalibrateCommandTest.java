@@ -82,6 +82,20 @@ class CalibrateCommandTest {
     }
 
     @Test
+    void theGuideShowsWhatTheExampleFilePrints() throws IOException {
+        String doc = Files.readString(Path.of("docs/timing.md"), StandardCharsets.UTF_8);
+        String prompt = "$ ./netback-rx calibrate docs/calibration-example.csv\n";
+        int start = doc.indexOf(prompt) + prompt.length();
+        assertThat(start).isGreaterThan(prompt.length());
+        String shown = doc.substring(start, doc.indexOf("```\n", start));
+        CliRun run = CliRun.of("calibrate", "docs/calibration-example.csv");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(shown);
+        // the example file holds the measurements of the Java example in the same page
+        assertThat(run.out()).contains("     64  throughput    1430000 pps");
+    }
+
+    @Test
     void jsonCarriesTheSameFit(@TempDir Path dir) throws IOException {
         CliRun run = CliRun.of(
                 "calibrate", "--format", "json", write(dir, "p.csv", POINTS).toString());
