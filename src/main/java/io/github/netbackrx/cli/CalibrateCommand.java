@@ -232,6 +232,12 @@ final class CalibrateCommand implements Callable<Integer> {
             if (header) {
                 continue;
             }
+            if (points.size() == CostCalibration.MAX_MEASUREMENTS) {
+                throw new BadRow(
+                        line,
+                        "more than " + CostCalibration.MAX_MEASUREMENTS
+                                + " measurements (the most a calibration takes)");
+            }
             if (row.size() < 2 || row.size() > 3) {
                 throw new BadRow(
                         line,

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -102,6 +103,12 @@ public final class CostCalibration {
             Parameter.EVENT_CHANNEL_LATENCY,
             Parameter.GUEST_PER_PACKET,
             Parameter.GUEST_PER_INTERRUPT);
+
+    /**
+     * The most measurements one fit takes (its matrix then holds a few megabytes): far more than a
+     * sweep of sizes needs, and a bound on memory whatever the input.
+     */
+    public static final int MAX_MEASUREMENTS = 100_000;
 
     /** A column this close (relative) to the span of the columns before it is not identifiable. */
     static final double IDENTIFIABLE = 1e-6;
@@ -234,18 +241,24 @@ public final class CostCalibration {
      *
      * @param measurements the points, at 2 or more packet sizes
      * @return the fitted model, what was fitted, and the fit error
-     * @throws IllegalArgumentException naming the rule broken: {@code "no measurements: a calibration
-     *     needs values at 2 or more packet sizes"}, {@code "all 2 measured values are at 64 bytes: a
+     * @throws IllegalArgumentException naming the rule broken: {@code "100001 measurements: a
+     *     calibration takes at most 100000"}, {@code "no measurements: a calibration needs values at 2 or
+     *     more packet sizes"}, {@code "all 2 measured values are at 64 bytes: a
      *     calibration needs 2 or more packet sizes ..."}, and with {@link Builder#fit(Parameter...)}
      *     {@code "cannot fit 3 parameters from 2 measured values ..."} or {@code "perNotification cannot
      *     be told apart from perAction by these measurements ..."}
      */
     public Result fit(List<Measurement> measurements) {
         Objects.requireNonNull(measurements, "measurements");
+        if (measurements.size() > MAX_MEASUREMENTS) {
+            throw new IllegalArgumentException(
+                    measurements.size() + " measurements: a calibration takes at most " + MAX_MEASUREMENTS);
+        }
         List<Equation> eqs = new ArrayList<>();
+        Map<Integer, Counts> countsBySize = new HashMap<>();
         for (int i = 0; i < measurements.size(); i++) {
             Measurement m = Objects.requireNonNull(measurements.get(i), "measurement " + i);
-            Counts c = counts(m.packetSize());
+            Counts c = countsBySize.computeIfAbsent(m.packetSize(), this::counts);
             if (m.hasThroughput()) {
                 eqs.add(new Equation(m, Quantity.THROUGHPUT, c, 1e9 / m.packetsPerSecond(), m.packetsPerSecond()));
             }

@@ -209,6 +209,19 @@ class CalibrateCommandTest {
         assertBad(dir, "# nothing\n", "no measurements: a calibration needs values at 2 or more packet sizes");
     }
 
+    @Test
+    void aFileOfTooManyRowsStopsAtTheBound(@TempDir Path dir) throws IOException {
+        StringBuilder rows = new StringBuilder("size,pps\n");
+        for (int i = 0; i <= CostCalibration.MAX_MEASUREMENTS; i++) {
+            rows.append(64 + i % 1000).append(",1000000\n");
+        }
+        assertBad(
+                dir,
+                rows.toString(),
+                "line " + (CostCalibration.MAX_MEASUREMENTS + 2) + ": more than " + CostCalibration.MAX_MEASUREMENTS
+                        + " measurements (the most a calibration takes)");
+    }
+
     private static void assertBad(Path dir, String text, String message) throws IOException {
         CliRun run = CliRun.of("calibrate", write(dir, "bad.csv", text).toString());
         assertThat(run.status()).as(text).isEqualTo(2);

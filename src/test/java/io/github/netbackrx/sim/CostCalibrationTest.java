@@ -573,6 +573,20 @@ class CostCalibrationTest {
     }
 
     @Test
+    void aFitTakesABoundedNumberOfMeasurements() {
+        List<Measurement> many = new ArrayList<>();
+        for (int i = 0; i <= CostCalibration.MAX_MEASUREMENTS; i++) {
+            many.add(Measurement.packetsPerSecond(64 + i % 1000, 1e6));
+        }
+        assertThatThrownBy(() -> CostCalibration.of().fit(many))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("100001 measurements: a calibration takes at most 100000");
+        // the largest allowed fit runs, planning each distinct size once
+        Result r = CostCalibration.of().fit(many.subList(0, CostCalibration.MAX_MEASUREMENTS));
+        assertThat(r.residuals()).hasSize(CostCalibration.MAX_MEASUREMENTS);
+    }
+
+    @Test
     void theConfigurationIsReported() {
         CostCalibration cal = CostCalibration.builder()
                 .profile(EngineProfile.LINUX_2010)
