@@ -820,7 +820,19 @@ public final class CostCalibration {
             int degreesOfFreedom,
             List<Residual> residuals) {
 
-        /** Copies the collections, unmodifiable. */
+        /**
+         * Creates a result, copying the collections (unmodifiable).
+         *
+         * @param model the fitted model
+         * @param fitted the parameters fitted
+         * @param standardErrors the fitted parameters' standard errors
+         * @param notFitted the other parameters, each with its reason
+         * @param atZero fitted parameters held at 0
+         * @param rmsRelativeError root mean square of the relative errors
+         * @param maxRelativeError the largest relative error in magnitude
+         * @param degreesOfFreedom measured values less fitted parameters
+         * @param residuals one per measured value
+         */
         public Result {
             Objects.requireNonNull(model, "model");
             fitted = Collections.unmodifiableSet(
