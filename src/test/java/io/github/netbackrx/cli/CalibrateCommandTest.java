@@ -32,15 +32,17 @@ class CalibrateCommandTest {
             + "9000,108333\n"
             + "65536,16700,68000\n";
 
+    /** The measurements of {@link #POINTS}. */
+    private static final List<Measurement> MEASURED = List.of(
+            Measurement.of(64, 1430000, 7200),
+            Measurement.packetsPerSecond(512, 650000),
+            Measurement.of(1514, 465000, 8600),
+            Measurement.packetsPerSecond(9000, 108333),
+            Measurement.of(65536, 16700, 68000));
+
     /** The same points through the library: what the command must print. */
     private static Result library() {
-        return CostCalibration.of()
-                .fit(List.of(
-                        Measurement.of(64, 1430000, 7200),
-                        Measurement.packetsPerSecond(512, 650000),
-                        Measurement.of(1514, 465000, 8600),
-                        Measurement.packetsPerSecond(9000, 108333),
-                        Measurement.of(65536, 16700, 68000)));
+        return CostCalibration.of().fit(MEASURED);
     }
 
     private static Path write(Path dir, String name, String text) throws IOException {
@@ -179,12 +181,7 @@ class CalibrateCommandTest {
                 .packetsPerAction(8)
                 .fit(Parameter.PER_BYTE, Parameter.PER_COPY_OP)
                 .build()
-                .fit(List.of(
-                        Measurement.of(64, 1430000, 7200),
-                        Measurement.packetsPerSecond(512, 650000),
-                        Measurement.of(1514, 465000, 8600),
-                        Measurement.packetsPerSecond(9000, 108333),
-                        Measurement.of(65536, 16700, 68000)));
+                .fit(MEASURED);
         assertThat(n.get("costs").get(3).get("value_ns").asDouble())
                 .isEqualTo(r.model().perByte());
         assertThat(n.get("costs").get(0).get("reason").asString()).isEqualTo("not requested");

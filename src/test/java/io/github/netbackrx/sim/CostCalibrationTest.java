@@ -422,6 +422,19 @@ class CostCalibrationTest {
         assertThat(rms[1]).isLessThan(rms[2]);
     }
 
+    /** Throughput and latency at six sizes from the defaults, each with 5% multiplicative noise. */
+    private static List<Measurement> noisyFewSizes(CostCalibration cal, SplittableRandom random) {
+        List<Measurement> points = new ArrayList<>();
+        for (int size : new int[] {64, 700, 1514, 9000, 30000, 65536}) {
+            Counts c = cal.counts(size);
+            points.add(Measurement.of(
+                    size,
+                    c.packetsPerSecond(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian()),
+                    c.latencyNanos(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian())));
+        }
+        return points;
+    }
+
     @Test
     void anAutomaticFitKeepsOneDegreeOfFreedom() {
         CostCalibration cal = CostCalibration.of();
@@ -438,16 +451,8 @@ class CostCalibrationTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void anAutomaticFitKeepsOnlyEstimatesLargerThanTheirErrors(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
         CostCalibration cal = CostCalibration.of();
-        List<Measurement> points = new ArrayList<>();
-        for (int size : new int[] {64, 700, 1514, 9000, 30000, 65536}) {
-            Counts c = cal.counts(size);
-            points.add(Measurement.of(
-                    size,
-                    c.packetsPerSecond(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian()),
-                    c.latencyNanos(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian())));
-        }
+        List<Measurement> points = noisyFewSizes(cal, new SplittableRandom(seed));
         Result r = cal.fit(points);
         for (Parameter p : r.fitted()) {
             double value = r.model().get(p);
@@ -476,15 +481,7 @@ class CostCalibrationTest {
     @Test
     void noiseAtFewSizesLeavesBarelyDeterminedCostsAtTheirPrior() {
         CostCalibration cal = CostCalibration.of();
-        List<Measurement> points = new ArrayList<>();
-        SplittableRandom random = new SplittableRandom(3);
-        for (int size : new int[] {64, 700, 1514, 9000, 30000, 65536}) {
-            Counts c = cal.counts(size);
-            points.add(Measurement.of(
-                    size,
-                    c.packetsPerSecond(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian()),
-                    c.latencyNanos(CostModel.DEFAULTS) * (1 + 0.05 * random.nextGaussian())));
-        }
+        List<Measurement> points = noisyFewSizes(cal, new SplittableRandom(3));
         Result r = cal.fit(points);
         assertThat(r.notFitted().values())
                 .anySatisfy(why -> assertThat(why).startsWith("not determined by these measurements (estimate "));
