@@ -68,7 +68,9 @@ class EngineBaselineTest {
 
     private static List<Scenario> scenarios() {
         List<Scenario> s = new ArrayList<>();
-        for (EngineProfile p : EngineProfile.values()) {
+        // the four profiles that existed when the baseline was taken
+        for (EngineProfile p : List.of(
+                EngineProfile.LINUX_2010, EngineProfile.LINUX_3_14, EngineProfile.RX_C, EngineProfile.FREEBSD)) {
             for (long seed = 1; seed <= 3; seed++) {
                 int start = seed == 2 ? -300 : seed == 3 ? 2147483000 : 0;
                 s.add(new Scenario(
