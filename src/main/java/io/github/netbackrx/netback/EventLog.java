@@ -1,5 +1,6 @@
 package io.github.netbackrx.netback;
 
+import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.ring.RxRing;
 
@@ -123,8 +124,8 @@ final class EventLog {
                         .append(f)
                         .append(" hash=")
                         .append(Integer.toUnsignedString(ring.extraHashValue(index)))
-                        .append(" hash_type=")
-                        .append(ring.extraHashType(index));
+                        .append('/')
+                        .append(hashType(ring.extraHashType(index)));
             } else {
                 int gt = ring.extraGsoType(index);
                 b.append("gso flags=")
@@ -149,6 +150,15 @@ final class EventLog {
                     .append(Netif.rxFlagNames(flags & 0x1F));
         }
         emit();
+    }
+
+    private static String hashType(int wire) {
+        for (HashType t : HashType.values()) {
+            if (t.wireValue() == wire) {
+                return t.label();
+            }
+        }
+        return Integer.toString(wire);
     }
 
     void push(VifQueue q, int rspProd, boolean notify) {

@@ -50,6 +50,7 @@ public final class Netback {
     private final List<Vif> vifs = new ArrayList<>();
     private long actions;
     private int nextIrq;
+    private int pendingFail = -1;
 
     private Netback(Builder b) {
         this.hypervisor = b.hypervisor;
@@ -249,24 +250,26 @@ public final class Netback {
     }
 
     /**
-     * Fault injection for scenarios: op {@code k} (0-based) of the next {@code GNTTABOP_copy} that
-     * context {@code index} issues reports {@code GNTST_general_error}, as when the guest's grant
-     * was revoked (its bytes may have been written; a guest ignores the buffers of an errored
-     * packet).
+     * Fault injection for scenarios: op {@code k} (0-based) of the next {@code GNTTABOP_copy} any
+     * context issues reports {@code GNTST_general_error}, as when the guest's grant was revoked (its
+     * bytes may have been written; a guest ignores the buffers of an errored packet). A hypercall of
+     * {@code k} ops or fewer consumes the request without failing anything.
      *
-     * @param index the context
      * @param k the op
-     * @throws IllegalArgumentException if there is no such context or {@code k} is negative
+     * @throws IllegalArgumentException if {@code k} is negative
      */
-    public void failNextCopyOp(int index, int k) {
+    public void failNextCopyOp(int k) {
         if (k < 0) {
             throw new IllegalArgumentException("fail: op " + k + " is negative");
         }
-        if (index < 0 || index >= contexts.size()) {
-            throw new IllegalArgumentException(
-                    "context " + index + " does not exist (the backend has " + contexts.size() + ")");
-        }
-        contexts.get(index).failNextCopyOp(k);
+        pendingFail = k;
+    }
+
+    /** The injected failure for a hypercall of {@code n} ops (consumed), or -1. */
+    int takePendingFail(int n) {
+        int k = pendingFail;
+        pendingFail = -1;
+        return k < n ? k : -1;
     }
 
     /** @return e.g. {@code Netback[2010, 2 groups, 8 vifs]} */

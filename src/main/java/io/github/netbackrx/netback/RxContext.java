@@ -29,7 +29,6 @@ final class RxContext {
     /** 2010: {@code netfront_count}, the vifs that joined this group. */
     int members;
 
-    private int pendingFail = -1;
     private int lastFail = -1;
     private long marks;
 
@@ -124,8 +123,7 @@ final class RxContext {
             return 0;
         }
         host.copyEngine.copy(batch);
-        lastFail = pendingFail < n ? pendingFail : -1;
-        pendingFail = -1;
+        lastFail = host.takePendingFail(n);
         if (log != null) {
             log.gntcopy(n, lastFail);
         }
@@ -154,11 +152,6 @@ final class RxContext {
             return GntStatus.GENERAL_ERROR;
         }
         return batch.status(i);
-    }
-
-    /** Makes op {@code k} of the next hypercall report {@code GNTST_general_error}. */
-    void failNextCopyOp(int k) {
-        pendingFail = k;
     }
 
     /** {@code notify_remote_via_irq}: one event-channel send to the ring's front end, counted and logged. */

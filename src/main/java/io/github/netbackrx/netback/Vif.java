@@ -551,7 +551,18 @@ public final class Vif {
          * @throws IllegalArgumentException if negative
          */
         public Builder irq(int irq) {
-            irqs.set(0, inRange("irq", irq, 0, Integer.MAX_VALUE));
+            return irq(0, irq);
+        }
+
+        /**
+         * @param queue a queue added so far (0 is the first)
+         * @param irq the irq number of that queue's event channel (see {@link #irq(int)})
+         * @return this
+         * @throws IllegalArgumentException if negative or there is no such queue
+         */
+        public Builder irq(int queue, int irq) {
+            inRange("queue", queue, 0, irqs.size() - 1);
+            irqs.set(queue, inRange("irq", irq, 0, Integer.MAX_VALUE));
             return this;
         }
 
