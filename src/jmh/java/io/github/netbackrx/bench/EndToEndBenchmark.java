@@ -51,7 +51,7 @@ public class EndToEndBenchmark {
     @Setup
     public void setUp() {
         sim = GuestRxSimulation.builder()
-                .policy(policy)
+                .vif(v -> v.policy(policy))
                 .keepReceived(false)
                 .replayable(false)
                 .build();

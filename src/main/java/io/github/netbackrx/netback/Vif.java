@@ -264,6 +264,19 @@ public final class Vif {
     }
 
     /**
+     * Runs the action of the context serving one queue, if it has packets queued (the thread the
+     * queue's interrupt kicks).
+     *
+     * @param queue the queue number
+     * @return what the action did (see {@link #rxAction()})
+     * @throws IndexOutOfBoundsException if there is no such queue
+     */
+    public int rxAction(int queue) {
+        RxContext c = queues[queue].context;
+        return c != null && !c.queue.isEmpty() ? c.engine.action() : 0;
+    }
+
+    /**
      * The carrier goes off ({@code __netif_down} / {@code xenvif_down}): later packets are dropped;
      * under 2010 the vif leaves its group. Packets already queued are still put on the ring.
      */

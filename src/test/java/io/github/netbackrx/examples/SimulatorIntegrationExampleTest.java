@@ -67,7 +67,8 @@ class SimulatorIntegrationExampleTest {
 
     /** Packets of a workload arrive every {@code gap} ns; the backend runs rounds while it has work. */
     static long simulate(PackingPolicy policy, int packets, long gap) {
-        GuestRxSimulation sim = GuestRxSimulation.builder().policy(policy).build();
+        GuestRxSimulation sim =
+                GuestRxSimulation.builder().vif(v -> v.policy(policy)).build();
         NetbackRxAdapter backend = new NetbackRxAdapter(sim, 150, 1, 900, 400); // ns: op, byte, hypercall, notify
         Workload workload = Workload.of(WorkloadMix.MIXED, 42);
         PriorityQueue<Event> events = new PriorityQueue<>(Comparator.comparingLong(Event::time));
@@ -111,7 +112,8 @@ class SimulatorIntegrationExampleTest {
     @ParameterizedTest
     @EnumSource(PackingPolicy.class)
     void roundDeltasAddUpToTheSimulationsTotals(PackingPolicy policy) {
-        GuestRxSimulation sim = GuestRxSimulation.builder().policy(policy).build();
+        GuestRxSimulation sim =
+                GuestRxSimulation.builder().vif(v -> v.policy(policy)).build();
         NetbackRxAdapter backend = new NetbackRxAdapter(sim, 3, 0, 5, 7);
         Workload workload = Workload.of(WorkloadMix.TCP_BULK, 3);
         long ops = 0;

@@ -63,7 +63,7 @@ public final class ConsumerMain {
         // the whole guest-RX path: every engine profile, checking the delivered bytes ourselves
         int bad = 0;
         for (EngineProfile profile : EngineProfile.values()) {
-            GuestRxSimulation sim = GuestRxSimulation.builder().profile(profile).build();
+            GuestRxSimulation sim = GuestRxSimulation.builder().backend(b -> b.profile(profile)).build();
             Workload w = Workload.of(WorkloadMix.MIXED, 11);
             byte[][] sent = new byte[200][];
             for (int i = 0; i < sent.length; i++) {
