@@ -1,5 +1,6 @@
 package io.github.netbackrx.netback;
 
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.Skb;
@@ -9,7 +10,9 @@ import io.github.netbackrx.core.Skb;
  * {@code xnb_rxpkt2gnttab} and {@code xnb_rxpkt2rsp}) of one interface.
  *
  * <ul>
- *   <li>Packets are queued on the interface's send queue.
+ *   <li>Packets are queued on the interface's send queue, which holds {@code NET_RX_RING_SIZE - 1}
+ *       packets ({@code create_netdev}: {@code if_snd.ifq_maxlen}); a packet arriving at a full queue
+ *       is dropped ({@link DropReason#QUEUE_FULL}).
  *   <li>Per packet, in order: admission needs {@code list_len + gso} requests posted beyond {@code
  *       req_cons} ({@code ceil(len / 4096)} data slots; by default {@link
  *       io.github.netbackrx.core.SlotEstimator#FREEBSD_LIST_LEN}); otherwise {@code EAGAIN}: the
@@ -34,6 +37,10 @@ final class XnbStart implements RxEngine {
         int estimate = q.estimateOrDrop(skb, tag);
         if (estimate < 0) {
             return false;
+        }
+        if (ctx.queue.size() >= KernelLimits.FREEBSD_IF_SND_MAXLEN) {
+            // IFQ_ENQUEUE on a full if_snd (ifq_maxlen = NET_RX_RING_SIZE - 1) fails: the packet is dropped
+            return q.drop(tag, DropReason.QUEUE_FULL);
         }
         Packet p = q.place(skb, data, tag, estimate);
         if (p == null) {
