@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
         customSynopsis = {
             "netback-rx simulate [-hV] [--profile=PROFILE] [--policy=POLICY]",
             "                           [--guests=N] [--groups=G] [--queues=Q]",
-            "                           [--packets=N | --rounds=R] [--seed=S] [--noisy=NAME]",
+            "                           [--packets=N | --rounds=R] [--actions-per-round=A]",
+            "                           [--seed=S] [--noisy=NAME]",
             "                           [--events=FILE] [--format=FORMAT]",
             "                           [FILE | --workload=NAME |",
             "                            --capture=PCAP [--capture-head=BYTES]]"
@@ -132,6 +133,13 @@ final class SimulateCommand implements Callable<Integer> {
     private Integer rounds;
 
     @Option(
+            names = "--actions-per-round",
+            paramLabel = "A",
+            description = "a backend CPU budget: each execution context runs at most A actions per round (default: as"
+                    + " many as make progress)")
+    private Integer actionsPerRound;
+
+    @Option(
             names = "--noisy",
             paramLabel = "NAME",
             completionCandidates = PacketSource.WorkloadNames.class,
@@ -218,6 +226,7 @@ final class SimulateCommand implements Callable<Integer> {
                     source.seed(),
                     count,
                     rounds == null ? 0 : rounds,
+                    actionsPerRound == null ? 0 : actionsPerRound,
                     log);
             result = Simulator.run(o, feeds, name, progress);
         }
@@ -255,6 +264,9 @@ final class SimulateCommand implements Callable<Integer> {
             if (rounds < 1) {
                 throw usage("--rounds " + rounds + ": must be at least 1");
             }
+        }
+        if (actionsPerRound != null && actionsPerRound < 1) {
+            throw usage("--actions-per-round " + actionsPerRound + ": must be at least 1");
         }
         if (noisy != null) {
             try {

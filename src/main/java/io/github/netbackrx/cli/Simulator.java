@@ -25,7 +25,8 @@ import tools.jackson.core.JsonGenerator;
  * {@code simulate}.
  *
  * <p><b>Backpressure.</b> The senders are closed-loop, as a TCP sender held back by its window and
- * TCP Small Queues: each round a guest is offered at most {@link #SEND_BURST} packets, and only
+ * TCP Small Queues: each round a guest is offered at most {@link #SEND_BURST} packets (the guests
+ * taking turns, one packet each, so their packets arrive interleaved), and only
  * while fewer than {@link KernelLimits#VIF_TX_QUEUE_LEN} of its packets wait in the host's qdisc
  * and fewer than a ring's worth ({@link KernelLimits#NET_RX_RING_SIZE}) wait on the host side of
  * its ring in all. So memory stays bounded whatever {@code --packets} says, and a slow guest slows
@@ -47,6 +48,7 @@ final class Simulator {
             long seed,
             int packets,
             int rounds,
+            int actionsPerRound,
             EventSink events) {}
 
     /** What a run did. */
@@ -173,7 +175,7 @@ final class Simulator {
      * returns its statistics (the demo's run).
      */
     static SimulationStatistics run(PackingPolicy policy, int count, long seed, PrintWriter out) {
-        Options o = new Options(EngineProfile.LINUX_2010, policy, 1, 0, 1, seed, count, 0, null);
+        Options o = new Options(EngineProfile.LINUX_2010, policy, 1, 0, 1, seed, count, 0, 0, null);
         Result r = run(o, g -> Feed.builtIn(), "the built-in mix", new ProgressBar("simulate", count, out, false));
         printText(r, out);
         return r.total();
@@ -187,8 +189,11 @@ final class Simulator {
      * @param feeds each guest's packet source (guest number to feed)
      */
     static Result run(Options o, IntFunction<Feed> feeds, String source, ProgressBar progress) {
-        GuestRxSimulation sim = GuestRxSimulation.builder()
-                .guests(o.guests())
+        GuestRxSimulation.Builder sb = GuestRxSimulation.builder();
+        if (o.actionsPerRound() > 0) {
+            sb.actionsPerRound(o.actionsPerRound());
+        }
+        GuestRxSimulation sim = sb.guests(o.guests())
                 .queues(o.queues())
                 .backend(b -> configure(b, o))
                 .vif(v -> {
@@ -211,21 +216,21 @@ final class Simulator {
         long total = 0;
         int round = 0;
         while (o.rounds() > 0 ? round < o.rounds() : total < o.packets()) {
-            for (int g = 0; g < n; g++) {
-                for (int i = 0;
-                        i < SEND_BURST
-                                && sent[g] < quota[g]
-                                && sim.backlog(g) < KernelLimits.VIF_TX_QUEUE_LEN
-                                && sim.hostQueued(g) < KernelLimits.NET_RX_RING_SIZE;
-                        i++) {
-                    Skb skb = feed[g].packet(sent[g], rnd[g]);
-                    byte[] data = feed[g].payload(sent[g], skb, rnd[g]);
-                    if (o.queues() > 1 && !skb.hasHash()) {
-                        skb = withFlowHash(skb, rnd[g].nextInt());
+            // the guests' senders take turns, one packet each, so their packets arrive interleaved
+            for (int i = 0; i < SEND_BURST; i++) {
+                for (int g = 0; g < n; g++) {
+                    if (sent[g] < quota[g]
+                            && sim.backlog(g) < KernelLimits.VIF_TX_QUEUE_LEN
+                            && sim.hostQueued(g) < KernelLimits.NET_RX_RING_SIZE) {
+                        Skb skb = feed[g].packet(sent[g], rnd[g]);
+                        byte[] data = feed[g].payload(sent[g], skb, rnd[g]);
+                        if (o.queues() > 1 && !skb.hasHash()) {
+                            skb = withFlowHash(skb, rnd[g].nextInt());
+                        }
+                        sim.send(g, skb, data);
+                        sent[g]++;
+                        total++;
                     }
-                    sim.send(g, skb, data);
-                    sent[g]++;
-                    total++;
                 }
             }
             sim.step();
@@ -290,6 +295,7 @@ final class Simulator {
                         ? ", " + r.contexts().size() + " groups"
                         : "")
                 + (o.queues() > 1 ? ", " + o.queues() + " queues per guest" : "")
+                + (o.actionsPerRound() > 0 ? ", " + o.actionsPerRound() + " action(s) per context per round" : "")
                 + "\n\n");
         line(out, "delivered", st.delivered() + " packets, " + st.deliveredBytes() + " bytes");
         line(
@@ -363,6 +369,7 @@ final class Simulator {
             j.writeNumberProperty("packets", o.rounds() > 0 ? st.sent() : o.packets());
             j.writeNumberProperty("rounds", o.rounds());
             j.writeNumberProperty("queues", o.queues());
+            j.writeNumberProperty("actionsPerRound", o.actionsPerRound());
             j.writeNumberProperty("sent", st.sent());
             j.writeNumberProperty("delivered", st.delivered());
             j.writeNumberProperty("deliveredBytes", st.deliveredBytes());

@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>the backend takes the guests' events ({@code netif_be_int} / {@code xenvif_interrupt}); where
  *       the interrupt kicks the ring's thread ({@link
- *       io.github.netbackrx.netback.EngineProfile#interruptRunsAction()}) that ring's action runs;
+ *       io.github.netbackrx.netback.EngineProfile#interruptRunsAction()}) that ring's action runs
+ *       (unless a CPU budget is set: the kicked thread then waits for its run of step 3);
  *   <li>the packets sent since the last round go, in send order, to their vif's {@code start_xmit},
  *       unless the vif's queue is stopped: then they wait in the host's queue in front of it (the
  *       qdisc), which holds at most {@link Builder#txQueueLen} packets ({@code tx_queue_len} of the
@@ -50,7 +51,8 @@ import java.util.function.Consumer;
  *       dropped and counted ({@link SimulationStatistics#qdiscDropped()}). Waiting packets go first
  *       once the queue runs again;
  *   <li>every execution context with packets runs its action, again and again until none makes
- *       progress;
+ *       progress — or at most {@link Builder#actionsPerRound(int)} times, which models a backend CPU
+ *       budget (each context's tasklet or thread gets that many runs per round);
  *   <li>each guest takes its event and polls (consuming and refilling), and the backend takes the
  *       guests' events again (as in 1).
  * </ol>
@@ -237,7 +239,7 @@ public final class GuestRxSimulation {
             for (int k = 0; k < channels.length; k++) {
                 if (channels[k].first().takePending()) {
                     vif.frontendEvent(k);
-                    if (netback.profile().interruptRunsAction()) {
+                    if (netback.profile().interruptRunsAction() && config.actionsPerRound == Integer.MAX_VALUE) {
                         vif.rxAction(k);
                     }
                 }
@@ -394,8 +396,8 @@ public final class GuestRxSimulation {
             Pending p = arrivals.pollFirst();
             guests[p.guest].arrive(p);
         }
-        while (netback.runActions() > 0) {
-            // every context runs again while one makes progress
+        for (int a = 0; a < config.actionsPerRound && netback.runActions() > 0; a++) {
+            // every context runs again while one makes progress, within the budget
         }
         for (Guest g : guests) {
             g.poll();
@@ -838,6 +840,7 @@ public final class GuestRxSimulation {
         private int ringStartIndex;
         private int grantTableSize = Hypervisor.DEFAULT_NR_GRANT_ENTRIES;
         private int txQueueLen = KernelLimits.VIF_TX_QUEUE_LEN;
+        private int actionsPerRound = Integer.MAX_VALUE;
         private boolean replayable;
         private boolean keepReceived = true;
 
@@ -912,6 +915,18 @@ public final class GuestRxSimulation {
          */
         public Builder txQueueLen(int n) {
             this.txQueueLen = range("txQueueLen", n, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * @param n actions each execution context may run per round, at least 1 (default: no limit,
+         *     every context runs until it makes no progress): a backend CPU budget, under which a
+         *     busy context can fall behind and a shared 2010 group shows whose packets it serves
+         * @return this
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder actionsPerRound(int n) {
+            this.actionsPerRound = range("actionsPerRound", n, 1, Integer.MAX_VALUE);
             return this;
         }
 
