@@ -27,4 +27,6 @@ assert text =~ /workload mixed: \d+ policies x 1000 packets, \d+ slots, 0 findin
     assert m.find() : "no clean simulation for ${profile}"
     assert m.group(1) == m.group(2) && (m.group(1) as int) >= 190 : "delivered bytes differ under ${profile}: ${m.group(0)}"
 }
+assert text.contains("host: 8 guests, 2 groups, ") && text.contains(" hypercalls, 8 guests verified")
+assert text.contains("scenario: OK, ") && text.contains("last notify irq=0")
 return true

@@ -1,6 +1,5 @@
 package io.github.netbackrx.cli;
 
-import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.sim.Scenario;
 import io.github.netbackrx.sim.ScenarioFormatException;
 import io.github.netbackrx.trace.LineError;
@@ -14,8 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -54,14 +53,8 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
 
-    @Option(
-            names = "--profile",
-            paramLabel = "PROFILE",
-            defaultValue = "2010",
-            converter = SimulateCommand.ProfileConverter.class,
-            completionCandidates = SimulateCommand.ProfileNames.class,
-            description = "netback engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    private EngineProfile profile;
+    @Mixin
+    private ProfileOption profileOption;
 
     @Parameters(paramLabel = "SCENARIO", description = "the scenario file, or - for standard input")
     private String file;
@@ -76,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             scenario = Scenario.parse(in);
             // a first replay without a log finds the lines the profile or the state reached refuses
-            scenario.run(profile, null);
+            scenario.run(profileOption.profile(), null);
         } catch (ScenarioFormatException e) {
             for (LineError le : e.errors()) {
                 err.print(le + "\n");
@@ -94,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Scenario.Outcome outcome;
         try {
-            outcome = scenario.run(profile, line -> out.print(line + "\n"));
+            outcome = scenario.run(profileOption.profile(), line -> out.print(line + "\n"));
         } catch (ScenarioFormatException e) {
             throw new IllegalStateException("the second replay refused what the first accepted", e);
         }

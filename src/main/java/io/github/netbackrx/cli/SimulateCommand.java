@@ -16,8 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
@@ -87,14 +85,8 @@ final class SimulateCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
 
-    @Option(
-            names = "--profile",
-            paramLabel = "PROFILE",
-            defaultValue = "2010",
-            converter = ProfileConverter.class,
-            completionCandidates = ProfileNames.class,
-            description = "netback engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    private EngineProfile profile;
+    @Mixin
+    private ProfileOption profileOption;
 
     @Option(
             names = "--policy",
@@ -167,6 +159,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        EngineProfile profile = profileOption.profile();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         source.validate(false);
@@ -239,6 +232,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        EngineProfile profile = profileOption.profile();
         if (guests < 1 || guests > GuestRxSimulation.MAX_GUESTS) {
             throw usage("--guests " + guests + ": must be 1.." + GuestRxSimulation.MAX_GUESTS);
         }
@@ -315,30 +309,6 @@ final class SimulateCommand implements Callable<Integer> {
         @Override
         public void close() throws IOException {
             w.close();
-        }
-    }
-
-    /** Converts a label with {@link EngineProfile#fromLabel(String)}; an unknown name is a usage error. */
-    static final class ProfileConverter implements CommandLine.ITypeConverter<EngineProfile> {
-        @Override
-        public EngineProfile convert(String value) {
-            try {
-                return EngineProfile.fromLabel(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    /** The profiles' labels, for the help text. */
-    static final class ProfileNames implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            List<String> names = new ArrayList<>();
-            for (EngineProfile p : EngineProfile.values()) {
-                names.add(p.label());
-            }
-            return names.iterator();
         }
     }
 }

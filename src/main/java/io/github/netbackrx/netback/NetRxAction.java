@@ -46,11 +46,6 @@ final class NetRxAction extends PeekEngine {
     }
 
     @Override
-    VifQueue only() {
-        return null;
-    }
-
-    @Override
     public boolean startXmit(VifQueue q, Skb skb, byte[] data, long tag) {
         if (q.ringFull()) {
             return q.drop(tag, DropReason.RING_FULL);

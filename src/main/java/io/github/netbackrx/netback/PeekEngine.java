@@ -38,9 +38,6 @@ abstract class PeekEngine implements RxEngine {
         this.ctx = ctx;
     }
 
-    /** The ring the action serves, or {@code null} for a group serving every member's ring. */
-    abstract VifQueue only();
-
     /** Records that {@code q}'s push asked for a notification. */
     abstract void noteNotify(VifQueue q);
 
@@ -73,11 +70,9 @@ abstract class PeekEngine implements RxEngine {
         if (estimate < 0) {
             return false;
         }
-        Packet p = q.place(s, data, tag, estimate);
-        if (p == null) {
+        if (!ctx.place(q, s, data, tag, estimate)) {
             return false;
         }
-        ctx.enqueue(p);
         q.reserve(estimate);
         int reqEvent = 0;
         boolean stop = false;
@@ -105,12 +100,7 @@ abstract class PeekEngine implements RxEngine {
 
     @Override
     public final int action() {
-        long number = ctx.host.nextAction();
-        ctx.actions++;
-        if (ctx.log != null) {
-            ctx.log.action(number, ctx, only(), ctx.queue.size());
-        }
-        if (ctx.queue.isEmpty()) {
+        if (!ctx.beginAction()) {
             return 0;
         }
         ctx.checkRings();

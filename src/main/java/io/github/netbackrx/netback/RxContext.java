@@ -52,7 +52,36 @@ final class RxContext {
         return ++marks + ((long) index << 40);
     }
 
-    // ---- queue ---------------------------------------------------------------------------------
+    // ---- action and queue ----------------------------------------------------------------------
+
+    /**
+     * Starts an action: numbers it, counts it and logs it.
+     *
+     * @return whether there is work: packets queued and, for a per-ring context, a ring whose {@code
+     *     req_prod} is sane (an overflowing ring is disabled here and its packets dropped)
+     */
+    boolean beginAction() {
+        long number = host.nextAction();
+        actions++;
+        if (log != null) {
+            log.action(number, this, ring, queue.size());
+        }
+        return !queue.isEmpty() && (ring == null || ring.checkReqProd());
+    }
+
+    /**
+     * Places an admitted packet's bytes and queues it.
+     *
+     * @return whether it was queued (false after a drop for lack of grant entries)
+     */
+    boolean place(VifQueue q, io.github.netbackrx.core.Skb skb, byte[] data, long tag, int estimate) {
+        Packet p = q.place(skb, data, tag, estimate);
+        if (p == null) {
+            return false;
+        }
+        enqueue(p);
+        return true;
+    }
 
     void enqueue(Packet p) {
         queue.addLast(p);

@@ -33,11 +33,6 @@ final class XenvifRxAction313 extends PeekEngine {
     }
 
     @Override
-    VifQueue only() {
-        return ctx.ring;
-    }
-
-    @Override
     public boolean startXmit(VifQueue q, Skb skb, byte[] data, long tag) {
         if (q.ringFull()) {
             return q.drop(tag, DropReason.RING_FULL);

@@ -42,11 +42,9 @@ final class XenvifRxAction314 implements RxEngine {
         if (estimate < 0) {
             return false;
         }
-        Packet p = q.place(skb, data, tag, estimate);
-        if (p == null) {
+        if (!ctx.place(q, skb, data, tag, estimate)) {
             return false;
         }
-        ctx.enqueue(p);
         int min = 1 + skb.fragCount() + (skb.hasGso() ? 1 : 0);
         boolean stop = !q.ringSlotsAvailable(min);
         if (stop) {
@@ -70,15 +68,10 @@ final class XenvifRxAction314 implements RxEngine {
 
     @Override
     public int action() {
-        long number = ctx.host.nextAction();
-        ctx.actions++;
-        VifQueue q = ctx.ring;
-        if (ctx.log != null) {
-            ctx.log.action(number, ctx, q, ctx.queue.size());
-        }
-        if (ctx.queue.isEmpty() || !q.checkReqProd()) {
+        if (!ctx.beginAction()) {
             return 0;
         }
+        VifQueue q = ctx.ring;
         ctx.clearBatch();
         taken.clear();
         PlanBuffer plan = ctx.plan;

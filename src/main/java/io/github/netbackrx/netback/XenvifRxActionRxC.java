@@ -50,11 +50,9 @@ final class XenvifRxActionRxC implements RxEngine {
             q.stopQueue();
             return q.drop(tag, DropReason.QUEUE_FULL);
         }
-        Packet p = q.place(skb, data, tag, estimate);
-        if (p == null) {
+        if (!ctx.place(q, skb, data, tag, estimate)) {
             return false;
         }
-        ctx.enqueue(p);
         queueBytes += skb.length();
         if (ctx.log != null) {
             ctx.log.xmitQueued(q, tag, estimate, false);
@@ -69,15 +67,10 @@ final class XenvifRxActionRxC implements RxEngine {
 
     @Override
     public int action() {
-        long number = ctx.host.nextAction();
-        ctx.actions++;
-        VifQueue q = ctx.ring;
-        if (ctx.log != null) {
-            ctx.log.action(number, ctx, q, ctx.queue.size());
-        }
-        if (ctx.queue.isEmpty() || !q.checkReqProd()) {
+        if (!ctx.beginAction()) {
             return 0;
         }
+        VifQueue q = ctx.ring;
         ctx.clearBatch();
         completed.clear();
         int done = 0;

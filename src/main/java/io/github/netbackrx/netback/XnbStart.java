@@ -42,11 +42,9 @@ final class XnbStart implements RxEngine {
             // IFQ_ENQUEUE on a full if_snd (ifq_maxlen = NET_RX_RING_SIZE - 1) fails: the packet is dropped
             return q.drop(tag, DropReason.QUEUE_FULL);
         }
-        Packet p = q.place(skb, data, tag, estimate);
-        if (p == null) {
+        if (!ctx.place(q, skb, data, tag, estimate)) {
             return false;
         }
-        ctx.enqueue(p);
         if (ctx.log != null) {
             ctx.log.xmitQueued(q, tag, estimate, false);
         }
@@ -60,15 +58,10 @@ final class XnbStart implements RxEngine {
 
     @Override
     public int action() {
-        long number = ctx.host.nextAction();
-        ctx.actions++;
-        VifQueue q = ctx.ring;
-        if (ctx.log != null) {
-            ctx.log.action(number, ctx, q, ctx.queue.size());
-        }
-        if (ctx.queue.isEmpty() || !q.checkReqProd()) {
+        if (!ctx.beginAction()) {
             return 0;
         }
+        VifQueue q = ctx.ring;
         PlanBuffer plan = ctx.plan;
         int done = 0;
         while (!ctx.queue.isEmpty()) {
