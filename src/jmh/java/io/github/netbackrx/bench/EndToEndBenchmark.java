@@ -52,6 +52,7 @@ public class EndToEndBenchmark {
     public void setUp() {
         sim = GuestRxSimulation.builder()
                 .vif(v -> v.policy(policy))
+                .txQueueLen(BURST) // the host's qdisc holds a whole burst: every packet sent is delivered
                 .keepReceived(false)
                 .replayable(false)
                 .build();
