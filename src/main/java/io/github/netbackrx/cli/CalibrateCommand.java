@@ -84,8 +84,8 @@ final class CalibrateCommand implements Callable<Integer> {
             names = "--profile",
             paramLabel = "PROFILE",
             defaultValue = "rx.c",
-            converter = SimulateCommand.ProfileConverter.class,
-            completionCandidates = SimulateCommand.ProfileNames.class,
+            converter = ProfileOption.Converter.class,
+            completionCandidates = ProfileOption.Names.class,
             description = "the backend's generation, whose batching the counts follow: ${COMPLETION-CANDIDATES}"
                     + " (default: ${DEFAULT-VALUE})")
     private EngineProfile profile;

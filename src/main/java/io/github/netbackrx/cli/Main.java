@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PlanCommand.class,
             SimulateCommand.class,
+            RunCommand.class,
             CalibrateCommand.class,
             CompareCommand.class,
             LayoutCommand.class,

@@ -35,10 +35,11 @@ import java.util.Set;
  *       whole ring of requests is posted — {@code 256 / slots} ring slots, and for {@code rx.c} at most
  *       {@code RX_BATCH_SIZE} (64, {@code xenvif_rx_action}); for 2010 at most the packets after which
  *       {@code count + MAX_SKB_FRAGS >= NET_RX_RING_SIZE} ({@code count += nr_frags + 1}, {@code
- *       net_rx_action}) and whose ops fit {@code grant_copy_op[2 * 256]}; for 3.14 whose ops fit {@code
+ *       net_rx_action}) and whose ops fit {@code grant_copy_op[2 * 256]}; for 3.13 the same count rule
+ *       with {@code MAX_SKB_FRAGS} 17 ({@code xenvif_rx_action}); for 3.14 whose ops fit {@code
  *       MAX_GRANT_COPY_OPS} (4352) — capped by {@link Builder#packetsPerAction(int)} when the caller
  *       states a smaller batch.
- *   <li><b>Hypercalls per action</b>: one {@code GNTTABOP_copy} for the whole batch (2010, 3.14); one
+ *   <li><b>Hypercalls per action</b>: one {@code GNTTABOP_copy} for the whole batch (2010, 3.13, 3.14); one
  *       per {@code COPY_BATCH_SIZE} (64) ops, {@code ceil(B * ops / 64)} ({@code rx.c}'s {@code
  *       xenvif_rx_copy_add} flushes when the batch is full, and the action flushes at its end); one
  *       per packet (FreeBSD's {@code xnb_send}).
@@ -216,6 +217,13 @@ public final class CostCalibration {
                 batch = Math.min(batch, (reach + perPacket - 1) / perPacket);
                 batch = Math.min(batch, KernelLimits.COPY_OP_ARRAY_2010 / ops);
             }
+            case LINUX_3_13 -> {
+                // the 2010 count rule with the later MAX_SKB_FRAGS, into a 2 x 256 copy-op array
+                int perPacket = skb.fragCount() + 1;
+                int reach = KernelLimits.NET_RX_RING_SIZE - KernelLimits.MAX_SKB_FRAGS_LATER;
+                batch = Math.min(batch, (reach + perPacket - 1) / perPacket);
+                batch = Math.min(batch, KernelLimits.COPY_OP_ARRAY_3_13 / ops);
+            }
             case LINUX_3_14 -> batch = Math.min(batch, KernelLimits.MAX_GRANT_COPY_OPS_3_14 / ops);
             case RX_C -> batch = Math.min(batch, KernelLimits.RX_BATCH_SIZE);
             case FREEBSD -> {
@@ -230,7 +238,7 @@ public final class CostCalibration {
 
     private int hypercalls(int packets, int ops) {
         return switch (profile) {
-            case LINUX_2010, LINUX_3_14 -> 1;
+            case LINUX_2010, LINUX_3_13, LINUX_3_14 -> 1;
             case RX_C -> (packets * ops + KernelLimits.COPY_BATCH_SIZE - 1) / KernelLimits.COPY_BATCH_SIZE;
             case FREEBSD -> packets;
         };
