@@ -26,13 +26,8 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(
         name = "bench",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Run the JMH benchmarks and print their result table.",
         customSynopsis = "netback-rx bench [-hV] [--dry-run] [--quick] [--project=DIR] [[--] JMH-ARG...]",
-        descriptionHeading = "%n",
         description = {
             "Runs target/benchmarks.jar (building it first with 'mvn -q -Pbench -DskipTests package' when it"
                     + " is missing) with short settings: " + BenchCommand.DEFAULTS_TEXT + " (--quick: "
@@ -42,10 +37,8 @@ import picocli.CommandLine.Unmatched;
                     + " JMH's options. docs/performance.md"
                     + " holds measured figures and the commands behind them."
         },
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:ok", "2:bad usage, or the build or JMH failed", "3:internal error"})
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends CommandBase implements Callable<Integer> {
     /** JMH settings unless told otherwise: one fork, 2 warm-up and 3 measured iterations of 1 s. */
     static final List<String> DEFAULTS = List.of("-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s");
 

@@ -16,29 +16,20 @@ import picocli.CommandLine.Spec;
 /** {@code netback-rx bugs}: lists the bug catalogue, or replays one case. */
 @Command(
         name = "bugs",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "List the catalogue of historic netback bugs, or replay one on its buggy and its fixed generation.",
-        descriptionHeading = "%n",
         description = {
             "Without NAME, lists every case: its name, the generation that shows it and a one-line summary."
                     + " With NAME, replays the case: prints its source, its input, the buggy generation's"
                     + " broken invariant with the values, and the fixed generation's result. docs/bugs.md"
                     + " explains every case."
         },
-        parameterListHeading = "%nArguments:%n",
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:listed, or the case behaves as documented (the bug shows and the fix holds)",
             "1:the replay does not match the case's documentation",
             "2:bad usage or unknown case name",
             "3:internal error"
         })
-final class BugsCommand implements Callable<Integer> {
+final class BugsCommand extends CommandBase implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 

@@ -28,12 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "demo",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Show every packing policy at work on a built-in sample trace.",
-        descriptionHeading = "%n",
         description = {
             "Plans a built-in sample trace (the worked examples of docs/plan-format.md and a few everyday"
                     + " packets) under every packing policy and prints the plans one policy after the other,"
@@ -42,10 +37,8 @@ import picocli.CommandLine.Spec;
             "Then runs the built-in realistic mix through the whole path (the 'simulate' command) and"
                     + " verifies every delivered byte."
         },
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:ok", "1:a delivered byte differs", "2:bad usage", "3:internal error"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends CommandBase implements Callable<Integer> {
 
     /** Packets of the built-in mix the demo's simulation sends. */
     static final int DEMO_PACKETS = 5000;

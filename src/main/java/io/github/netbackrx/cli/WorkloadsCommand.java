@@ -16,13 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code netback-rx workloads}: lists the built-in packet mixes, or prints packets of one as a trace. */
 @Command(
         name = "workloads",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "List the built-in workloads, or print packets of one as a trace.",
-        descriptionHeading = "%n",
         description = {
             "Without NAME, lists the built-in seeded packet mixes with what each contains"
                     + " (docs/workloads.md says why each is realistic). With NAME, prints COUNT packets of"
@@ -30,11 +24,8 @@ import picocli.CommandLine.Spec;
                     + " plan -'. The trace format has no token for a foreign page: foreign fragments of the"
                     + " mixed workload are printed as plain fragments."
         },
-        parameterListHeading = "%nArguments:%n",
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:ok", "2:bad usage (an unknown workload, a negative count)", "3:internal error"})
-final class WorkloadsCommand implements Callable<Integer> {
+final class WorkloadsCommand extends CommandBase implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
