@@ -204,7 +204,11 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
         @Override
         public void packet(int index, Skb skb, Row[] rows) {
             StringBuilder b = out.text();
-            b.append("packet ").append(index).append(" len=").append(skb.length()).append(": ");
+            b.append("packet ")
+                    .append(index)
+                    .append(" len=")
+                    .append(skb.length())
+                    .append(": ");
             b.append(TraceWriter.toLine(skb)).append('\n');
             for (Row r : rows) {
                 b.append(String.format(Locale.ROOT, "  %-17s ", r.policy().label()));

@@ -5,9 +5,9 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -186,7 +186,8 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main(Objects.requireNonNull(stdin, "stdin"), terminal, bytes));
         String named = commandNamed(args);
         for (Class<?> command : COMMANDS) {
-            if (named == null || named.equals(command.getAnnotation(Command.class).name())) {
+            if (named == null
+                    || named.equals(command.getAnnotation(Command.class).name())) {
                 cli.addSubcommand(command);
             }
         }
@@ -195,8 +196,10 @@ public final class Main implements Callable<Integer> {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UncheckedIOException io && io.getCause() != null) {
                 // an output that can no longer be written (a closed pipe): no bug, nothing more to say
-                commandLine.getErr().print(commandLine.getCommandSpec().qualifiedName() + ": cannot write: "
-                        + PacketSource.plainReason(io.getCause()) + "\n");
+                commandLine
+                        .getErr()
+                        .print(commandLine.getCommandSpec().qualifiedName() + ": cannot write: "
+                                + PacketSource.plainReason(io.getCause()) + "\n");
                 commandLine.getErr().flush();
                 return ExitStatus.INTERNAL_ERROR;
             }

@@ -73,11 +73,16 @@ final class PlanCommand extends CommandBase implements Callable<Integer> {
         source.validate(true);
         RxPacker packer = packerOptions.packer(policy);
         PlanBuffer buffer = new PlanBuffer();
-        return source.run(main().stdin(), err, PacketSource.DEFAULT_WORKLOAD_PACKETS, p -> refusal(packer, p, buffer), (input, pass) -> {
-            try (Sink sink = sink(format.format(), spec.commandLine().getOut(), input.description())) {
-                return print(pass, packer, buffer, sink, err);
-            }
-        });
+        return source.run(
+                main().stdin(),
+                err,
+                PacketSource.DEFAULT_WORKLOAD_PACKETS,
+                p -> refusal(packer, p, buffer),
+                (input, pass) -> {
+                    try (Sink sink = sink(format.format(), spec.commandLine().getOut(), input.description())) {
+                        return print(pass, packer, buffer, sink, err);
+                    }
+                });
     }
 
     /** Why the policy refuses a packet, or null when it plans it. */

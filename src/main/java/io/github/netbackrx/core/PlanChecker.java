@@ -91,14 +91,16 @@ public final class PlanChecker {
                         Invariant.DEST_WITHIN_SLOT,
                         opName(p, i) + " writes slot " + slot + " outside the packet's " + p.slotCount() + " slots"));
             } else if (p.slotIsExtra(slot)) {
-                out.add(new Finding(Invariant.DEST_WITHIN_SLOT, opName(p, i) + " writes slot " + slot + ", an extra-info slot"));
+                out.add(new Finding(
+                        Invariant.DEST_WITHIN_SLOT, opName(p, i) + " writes slot " + slot + ", an extra-info slot"));
             } else if (p.slotIsPrefix(slot)) {
-                out.add(new Finding(Invariant.DEST_WITHIN_SLOT, opName(p, i) + " writes slot " + slot + ", a GSO prefix slot"));
+                out.add(new Finding(
+                        Invariant.DEST_WITHIN_SLOT, opName(p, i) + " writes slot " + slot + ", a GSO prefix slot"));
             } else if (dest < 0 || len < 0 || (long) dest + len > max) {
                 out.add(new Finding(
                         Invariant.DEST_WITHIN_SLOT,
-                        opName(p, i) + " writes slot " + slot + " at offset " + dest + " + length " + len + " > buffer size "
-                                + max));
+                        opName(p, i) + " writes slot " + slot + " at offset " + dest + " + length " + len
+                                + " > buffer size " + max));
             }
         }
     }
@@ -210,11 +212,12 @@ public final class PlanChecker {
             if (bad >= 0) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
-                        CopyOp.sourceName(a - 1) + ": op " + bad + " reads from offset " + p.opSourceOffset(bad) + ", expected "
-                                + nextSource[a]));
+                        CopyOp.sourceName(a - 1) + ": op " + bad + " reads from offset " + p.opSourceOffset(bad)
+                                + ", expected " + nextSource[a]));
             } else if (copied[a] != length) {
                 out.add(new Finding(
-                        Invariant.SOURCE_COVERAGE, CopyOp.sourceName(a - 1) + ": ops copy " + copied[a] + " of its " + length + " bytes"));
+                        Invariant.SOURCE_COVERAGE,
+                        CopyOp.sourceName(a - 1) + ": ops copy " + copied[a] + " of its " + length + " bytes"));
             }
         }
         for (int s = 0; s < slots; s++) {

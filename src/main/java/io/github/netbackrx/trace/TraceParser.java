@@ -453,13 +453,13 @@ public final class TraceParser {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw new BadLine(
-                        token + ": " + name + " '" + Echo.of(text) + "' is not a decimal number (digits 0-9 only, no sign)");
+                throw new BadLine(token + ": " + name + " '" + Echo.of(text)
+                        + "' is not a decimal number (digits 0-9 only, no sign)");
             }
             value = value * 10 + (c - '0');
             if (value > Integer.MAX_VALUE) {
-                throw new BadLine(
-                        token + ": " + name + " " + Echo.of(text) + " is too large (at most " + Integer.MAX_VALUE + ")");
+                throw new BadLine(token + ": " + name + " " + Echo.of(text) + " is too large (at most "
+                        + Integer.MAX_VALUE + ")");
             }
         }
         return (int) value;
