@@ -193,6 +193,9 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
         void close() throws IOException;
     }
 
+    /** The width the text pads policy names to (the longest, {@code coalesce-compound}). */
+    static final int NAME_WIDTH = 17;
+
     /** The text of docs/cli.md. */
     private static final class TextSink implements Sink {
         private final TextOut out;
@@ -211,7 +214,7 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
                     .append(": ");
             b.append(TraceWriter.toLine(skb)).append('\n');
             for (Row r : rows) {
-                b.append(String.format(Locale.ROOT, "  %-17s ", r.policy().label()));
+                name(b, r.policy());
                 if (r.refusal() != null) {
                     b.append("refused: ").append(r.refusal()).append('\n');
                     continue;
@@ -227,6 +230,16 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
                 b.append('\n');
             }
             out.written();
+        }
+
+        /** {@code "  POLICY "} with the name padded to the longest policy name, as the text aligns it. */
+        private static void name(StringBuilder b, PackingPolicy policy) {
+            String label = policy.label();
+            b.append("  ").append(label);
+            for (int i = label.length(); i < NAME_WIDTH; i++) {
+                b.append(' ');
+            }
+            b.append(' ');
         }
 
         @Override

@@ -85,7 +85,7 @@ class SoakTest {
             "head=128+66 csum=partial",
             "head=0+54 frag=0+4096 gso=1448/tcpv6 hash=7/ipv6-tcp",
             "head=3000+1000 frag=0+514",
-            "head=64+9014",
+            "head=64+2000 frag=0+4096 frag=0+2918 gso=1448",
             "head=0+60",
             "head=128+0 frag=0+300",
             "head=64+590 csum=none"
