@@ -115,8 +115,10 @@ final class LayoutCommand extends CommandBase implements Callable<Integer> {
             } else {
                 try {
                     Files.writeString(Path.of(svg), picture, StandardCharsets.UTF_8);
-                } catch (IOException | InvalidPathException e) {
-                    return fail(err, "cannot write '" + svg + "': " + e);
+                } catch (IOException e) {
+                    return fail(err, "cannot write '" + svg + "': " + PacketSource.plainReason(e));
+                } catch (InvalidPathException e) {
+                    return fail(err, "cannot write '" + svg + "': not a valid file name");
                 }
             }
         }
