@@ -614,14 +614,28 @@ final class PacketSource {
         }
     }
 
+    /** A pass that holds its current item itself: a packet, or the error of a bad one. */
+    private abstract static class ItemPass implements Pass {
+        TracePacket packet;
+        LineError error;
+
+        @Override
+        public final TracePacket packet() {
+            return packet;
+        }
+
+        @Override
+        public final LineError error() {
+            return error;
+        }
+    }
+
     /** The frames of a capture, each laid out as a packet; a frame that cannot be is a bad item. */
-    private static final class CapturePass implements Pass {
+    private static final class CapturePass extends ItemPass {
         private final InputStream in;
         private final CaptureLayout layout;
         private CaptureReader reader;
         private int number;
-        private TracePacket packet;
-        private LineError error;
         private CapturedFrame frame;
 
         CapturePass(InputStream in, CaptureLayout layout) {
@@ -650,16 +664,6 @@ final class PacketSource {
         }
 
         @Override
-        public TracePacket packet() {
-            return packet;
-        }
-
-        @Override
-        public LineError error() {
-            return error;
-        }
-
-        @Override
         public byte[] payload() {
             return frame.bytes();
         }
@@ -676,11 +680,10 @@ final class PacketSource {
     }
 
     /** {@code limit} packets of a workload, generated again from its seed on every pass. */
-    private static final class WorkloadPass implements Pass {
+    private static final class WorkloadPass extends ItemPass {
         private final Workload workload;
         private final int count;
         private int index;
-        private TracePacket packet;
 
         WorkloadPass(Workload workload, int count) {
             this.workload = workload;
@@ -696,16 +699,6 @@ final class PacketSource {
             packet = new TracePacket(index + 1, workload.next());
             index++;
             return true;
-        }
-
-        @Override
-        public TracePacket packet() {
-            return packet;
-        }
-
-        @Override
-        public LineError error() {
-            return null;
         }
 
         @Override

@@ -142,35 +142,43 @@ public final class TraceReader implements AutoCloseable {
         int length = 0;
         boolean any = false;
         while (true) {
-            if (position == limit) {
-                if (endOfInput || !fill()) {
-                    if (!any) {
-                        return END;
-                    }
-                    lineNumber++;
-                    return length;
+            if (position == limit && (endOfInput || !fill())) {
+                if (!any) {
+                    return END;
                 }
+                lineNumber++;
+                return length;
             }
-            char c = buffer[position];
             if (afterCr) {
                 afterCr = false;
-                if (c == '\n') {
+                if (buffer[position] == '\n') {
                     position++;
                     continue;
                 }
             }
-            position++;
-            if (c == '\n' || c == '\r') {
-                afterCr = c == '\r';
+            // the rest of this line within the buffer, copied at once
+            int end = position;
+            while (end < limit && buffer[end] != '\n' && buffer[end] != '\r') {
+                end++;
+            }
+            int n = end - position;
+            if (n > 0) {
+                any = true;
+                if (length + n > MAX_LINE_LENGTH) {
+                    position = end;
+                    lineNumber++;
+                    return TOO_LONG;
+                }
+                System.arraycopy(buffer, position, line, length, n);
+                length += n;
+            }
+            position = end;
+            if (end < limit) {
+                afterCr = buffer[end] == '\r';
+                position++;
                 lineNumber++;
                 return length;
             }
-            any = true;
-            if (length == MAX_LINE_LENGTH) {
-                lineNumber++;
-                return TOO_LONG;
-            }
-            line[length++] = c;
         }
     }
 
