@@ -166,6 +166,29 @@ class HostileInputTest {
     }
 
     @Test
+    void anOutOfMemoryErrorDuringACommandIsOneLineAndStatusThree() {
+        // standard input that fails as a heap would: the error travels up through picocli to Main
+        java.io.InputStream failing = new java.io.InputStream() {
+            @Override
+            public int read() {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(new String[] {"plan", "-"}, failing, new PrintWriter(out), new PrintWriter(err));
+        assertThat(status).isEqualTo(ExitStatus.INTERNAL_ERROR);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("netback-rx: out of memory (the heap limit is ");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
     void standardInputIsReadOnceAndPlannedFromItsCopy() {
         // a trace larger than any buffer: both passes must see every line
         StringBuilder trace = new StringBuilder();
