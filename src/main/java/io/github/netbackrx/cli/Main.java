@@ -55,6 +55,7 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(
             PlanCommand.class,
             SimulateCommand.class,
+            CalibrateCommand.class,
             CompareCommand.class,
             LayoutCommand.class,
             BugsCommand.class,

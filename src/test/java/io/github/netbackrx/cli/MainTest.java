@@ -27,7 +27,19 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plan", "simulate", "compare", "layout", "bugs", "workloads", "bench", "demo", "help"})
+    @ValueSource(
+            strings = {
+                "plan",
+                "simulate",
+                "calibrate",
+                "compare",
+                "layout",
+                "bugs",
+                "workloads",
+                "bench",
+                "demo",
+                "help"
+            })
     void everyCommandHasHelpThatExitsZero(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertThat(run.status()).isZero();
@@ -75,7 +87,7 @@ class MainTest {
                 .isEqualTo(new CliRun(
                         2,
                         "",
-                        "netback-rx: missing command (one of: plan, simulate, compare, layout, bugs, workloads, bench, demo, help)\n"
+                        "netback-rx: missing command (one of: plan, simulate, calibrate, compare, layout, bugs, workloads, bench, demo, help)\n"
                                 + "Try 'netback-rx --help' for more information.\n"));
     }
 
