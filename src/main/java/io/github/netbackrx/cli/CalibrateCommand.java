@@ -32,10 +32,10 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JsonGenerator;
 
@@ -45,13 +45,7 @@ import tools.jackson.core.JsonGenerator;
  */
 @Command(
         name = "calibrate",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Fit the cost model to measured throughput and latency per packet size.",
-        descriptionHeading = "%n",
         description = {
             "POINTS is a CSV file (or - for standard input) of rows 'size,throughput[,latency_ns]': the packet"
                     + " size in bytes, the maximum throughput measured at that size (packets per second, or"
@@ -59,23 +53,17 @@ import tools.jackson.core.JsonGenerator;
                     + " optionally the latency of one packet alone in nanoseconds. A first row starting with"
                     + " 'size' is a header; lines starting with # are comments. Prints each cost with its value"
                     + " and standard error (or why it kept its default), the fit error and every point's"
-                    + " residual. docs/timing.md explains the model and the fit."
+                    + " residual (--format csv: the costs only). docs/timing.md explains the model and the fit."
         },
-        parameterListHeading = "%nArguments:%n",
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:ok",
             "2:bad usage or bad input (an unreadable file, a bad row as 'line N: reason', too few points)",
             "3:internal error"
         })
-final class CalibrateCommand implements Callable<Integer> {
+final class CalibrateCommand extends CommandBase implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
-
-    @ParentCommand
-    private Main main;
 
     @Parameters(index = "0", paramLabel = "POINTS", description = "the measurements, CSV; - reads standard input")
     private String file;
@@ -119,14 +107,8 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "fit exactly these costs (e.g. perByte,perCopyOp; default: what the data determine)")
     private List<String> fit;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "text",
-            converter = OutputFormat.Converter.class,
-            completionCandidates = OutputFormat.Names.class,
-            description = "output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); csv prints the costs only")
-    private OutputFormat format;
+    @Mixin
+    private OutputFormat.Option format;
 
     @Override
     public Integer call() {
@@ -178,7 +160,7 @@ final class CalibrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage());
         }
-        switch (format) {
+        switch (format.format()) {
             case JSON -> printJson(out, calibration, points, r);
             case CSV -> printCsv(out, r);
             default -> printText(out, calibration, points, r);
@@ -189,7 +171,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     private Reader open() throws IOException {
         if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(main.stdin(), StandardCharsets.UTF_8.newDecoder()));
+            return new BufferedReader(new InputStreamReader(main().stdin(), StandardCharsets.UTF_8.newDecoder()));
         }
         return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
     }

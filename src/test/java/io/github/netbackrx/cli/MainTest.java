@@ -15,7 +15,7 @@ class MainTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
-                .startsWith("Usage: netback-rx [-hV] [COMMAND]\n")
+                .startsWith("Usage: netback-rx [-hqvV] [COMMAND]\n")
                 .containsPattern("\n  plan +Print how a packing policy")
                 .containsPattern("\n  demo +Show every packing policy")
                 .containsPattern("\n  layout +Draw how one packet is laid out")
