@@ -16,20 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code netback-rx run}: replays a scenario and prints the engine's event log. */
 @Command(
         name = "run",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Replay a scenario (guests posting, packets offered, backend actions) and print one line per engine"
                 + " event.",
-        descriptionHeading = "%n",
         description = {
             "SCENARIO scripts every step: 'netifs N [start=X]' first, then post, consume, xmit, action, timeout"
                     + " and fail lines, with irq, features, can_queue, mtu, groups (2010) and queues (rx.c)"
@@ -38,20 +31,15 @@ import picocli.CommandLine.Spec;
             "",
             "A bad line prints nothing on standard output and 'line N: reason' on standard error."
         },
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:the scenario ran",
             "1:the modelled driver would have hit a BUG() (the last line, 'bug ...', says which)",
             "2:bad usage or a bad scenario line",
             "3:internal error"
         })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends CommandBase implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
-
-    @ParentCommand
-    private Main main;
 
     @Mixin
     private ProfileOption profileOption;
@@ -65,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Scenario scenario;
         try (Reader in = file.equals("-")
-                ? new InputStreamReader(main.stdin(), StandardCharsets.UTF_8)
+                ? new InputStreamReader(main().stdin(), StandardCharsets.UTF_8)
                 : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             scenario = Scenario.parse(in);
             // a first replay without a log finds the lines the profile or the state reached refuses
@@ -81,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return ExitStatus.BAD_INPUT;
         } catch (IOException e) {
-            err.print(spec.qualifiedName() + ": cannot read " + file + ": " + e.getMessage() + "\n");
+            err.print(spec.qualifiedName() + ": cannot read " + file + ": " + PacketSource.plainReason(e) + "\n");
             err.flush();
             return ExitStatus.BAD_INPUT;
         }

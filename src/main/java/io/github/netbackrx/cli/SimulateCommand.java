@@ -25,28 +25,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code netback-rx simulate}: runs packets through the whole guest-RX path and checks every byte. */
 @Command(
         name = "simulate",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
-        customSynopsis = {
-            "netback-rx simulate [-hV] [--profile=PROFILE] [--policy=POLICY]",
-            "                           [--guests=N] [--groups=G] [--queues=Q]",
-            "                           [--packets=N | --rounds=R] [--actions-per-round=A]",
-            "                           [--seed=S] [--noisy=NAME]",
-            "                           [--events=FILE] [--format=FORMAT]",
-            "                           [FILE | --workload=NAME |",
-            "                            --capture=PCAP [--capture-head=BYTES]]"
-        },
         header = "Run packets through netback, the hypervisor and netfront, and verify every delivered byte.",
-        descriptionHeading = "%n",
         description = {
             "Sends packets through a netback engine (--profile) serving one or more guests (--guests), GNTTABOP_copy"
                     + " and a Linux netfront per guest ring, and prints what was delivered and verified, dropped and"
@@ -64,15 +48,13 @@ import picocli.CommandLine.Spec;
                     + SimulateCommand.PROGRESS_MIN + " packets or more draw a progress bar on standard error when both"
                     + " standard output and standard error are a terminal."
         },
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every delivered byte equals what was sent",
             "1:some delivered byte differs",
             "2:bad usage or bad input",
             "3:internal error"
         })
-final class SimulateCommand implements Callable<Integer> {
+final class SimulateCommand extends CommandBase implements Callable<Integer> {
     /** Packets of the built-in mix or a workload without {@code --packets}. */
     static final int DEFAULT_PACKETS = 10_000;
 
@@ -81,9 +63,6 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
-
-    @ParentCommand
-    private Main main;
 
     @Mixin
     private ProfileOption profileOption;
@@ -144,15 +123,8 @@ final class SimulateCommand implements Callable<Integer> {
             description = "write the engine's event log (docs/engine-format.md) to FILE")
     private Path events;
 
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            defaultValue = "text",
-            converter = OutputFormat.Converter.class,
-            completionCandidates = OutputFormat.Names.class,
-            description = "output: ${COMPLETION-CANDIDATES}; json is one object (docs/output-formats.md), csv a row per"
-                    + " guest (default: ${DEFAULT-VALUE})")
-    private OutputFormat format;
+    @Mixin
+    private OutputFormat.Option format;
 
     @Mixin
     private PacketSource source;
@@ -179,7 +151,7 @@ final class SimulateCommand implements Callable<Integer> {
             name = "workload " + mix.label();
         } else {
             // a trace or a capture: every packet of it, repeated to reach --packets
-            PacketSource.Loaded input = source.loadAll(main.stdin(), err);
+            PacketSource.Loaded input = source.loadAll(main().stdin(), err);
             if (input == null) {
                 return ExitStatus.BAD_INPUT;
             }
@@ -207,7 +179,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         int total = rounds != null ? rounds : count;
         ProgressBar progress = new ProgressBar(
-                "simulate", total, err, main.terminal() && format == OutputFormat.TEXT && total >= PROGRESS_MIN);
+                "simulate",
+                total,
+                err,
+                main().terminal() && format.format() == OutputFormat.TEXT && total >= PROGRESS_MIN);
         Simulator.Result result;
         try (EventFile log = events == null ? null : new EventFile(events)) {
             Simulator.Options o = new Simulator.Options(
@@ -223,7 +198,7 @@ final class SimulateCommand implements Callable<Integer> {
                     log);
             result = Simulator.run(o, feeds, name, progress);
         }
-        switch (format) {
+        switch (format.format()) {
             case JSON -> Simulator.printJson(result, out);
             case CSV -> printCsv(result, out);
             default -> Simulator.printText(result, out);
@@ -277,7 +252,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     private static void printCsv(Simulator.Result r, PrintWriter out) throws IOException {
         try (CSVPrinter csv = OutputFormat.csv(
-                out, "guest", "sent", "delivered", "deliveredBytes", "mismatched", "dropped", "errored")) {
+                out, "guest", "sent", "delivered", "delivered_bytes", "mismatched", "dropped", "errored")) {
             List<SimulationStatistics> gs = r.guests();
             for (int g = 0; g < gs.size(); g++) {
                 SimulationStatistics s = gs.get(g);

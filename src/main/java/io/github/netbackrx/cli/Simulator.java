@@ -362,6 +362,7 @@ final class Simulator {
         SimulationStatistics st = r.total();
         try (JsonGenerator j = OutputFormat.json(out)) {
             j.writeStartObject();
+            j.writeStringProperty("command", "simulate");
             j.writeStringProperty("source", r.source());
             j.writeStringProperty("profile", o.profile().label());
             j.writeStringProperty("policy", r.policy().label());

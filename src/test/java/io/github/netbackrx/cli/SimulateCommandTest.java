@@ -204,7 +204,7 @@ class SimulateCommandTest {
                 .containsPattern("guest +sent +delivered +bytes +share")
                 .containsPattern("\\n +2 +100 +100 ");
         CliRun csv = CliRun.of("simulate", "--guests", "2", "--packets", "100", "--format", "csv");
-        assertThat(csv.out()).startsWith("guest,sent,delivered,deliveredBytes,mismatched,dropped,errored\n0,50,50,");
+        assertThat(csv.out()).startsWith("guest,sent,delivered,delivered_bytes,mismatched,dropped,errored\n0,50,50,");
     }
 
     @Test
