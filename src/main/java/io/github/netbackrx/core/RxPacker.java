@@ -60,8 +60,8 @@ public final class RxPacker {
     private final SlotEstimator estimator;
     /** The policy as a small int for the dispatch in {@link #plan(Skb, PlanBuffer)}. */
     private final int kind;
-    /** Whether the policy has the page rule (coalesce, per-frag): every area within one page. */
-    private final boolean pageRule;
+    /** Whether the policy refuses what the 2010 driver would {@code BUG()} on ({@link #checkPages}). */
+    private final boolean bugRule;
 
     private static final int K_COALESCE = 0;
     private static final int K_COMPOUND = 1;
@@ -84,7 +84,7 @@ public final class RxPacker {
             case FULL_PAGE -> K_FULL_PAGE;
             case FREEBSD -> K_FREEBSD;
         };
-        this.pageRule = b.policy == PackingPolicy.COALESCE || b.policy == PackingPolicy.PER_FRAG;
+        this.bugRule = b.policy == PackingPolicy.COALESCE;
     }
 
     /**
@@ -198,48 +198,54 @@ public final class RxPacker {
         return sb.append(']').toString();
     }
 
-    // ---- the page rule -------------------------------------------------------------------------
+    // ---- what the 2010 driver BUG()s on ------------------------------------------------------
 
     /**
-     * The page rule, from the facts {@link Skb} decided at construction; the exception (naming the
-     * first offending area) is built only when the rule is broken.
+     * Under {@link PackingPolicy#COALESCE}, refuses exactly what the 2010 driver would {@code
+     * BUG()} on: {@code count_skb_slots}' {@code BUG_ON(offset_in_page(skb->data) +
+     * skb_headlen(skb) > MAX_BUFFER_OFFSET)} (the head is taken at {@code offset_in_page}, so a head
+     * starting in a later page of its compound page is fine), and {@code netbk_gop_frag_copy}'s
+     * {@code BUG_ON(size + offset > PAGE_SIZE)} for a fragment, whose {@code page_offset} is used
+     * as it is. The facts come from {@link Skb}; the exception, naming the first offending area, is
+     * built only when the rule is broken. {@link PackingPolicy#PER_FRAG} refuses nothing: the
+     * pre-2010 {@code netbk_gop_frag} has no assertion and issues whatever op the area gives.
      */
     private void checkPages(Skb skb) {
         Objects.requireNonNull(skb, "skb");
-        if (pageRule
-                && (!skb.withinPages
-                        || policy == PackingPolicy.COALESCE && skb.headOffset() + skb.headLength() > maxBufferOffset)) {
+        if (bugRule
+                && (!skb.fragsWithinPages || (skb.headOffset() & (PAGE - 1)) + skb.headLength() > maxBufferOffset)) {
             throwPageViolation(skb);
         }
     }
 
     private void throwPageViolation(Skb skb) {
-        checkArea(skb.headOffset(), skb.headLength(), -1);
+        int offset = skb.headOffset();
+        int inPage = offset & (PAGE - 1);
+        int length = skb.headLength();
+        String at = offset == inPage ? "offset " + offset : "offset " + offset + " (" + inPage + " in its page)";
+        if (inPage + length > PAGE) {
+            throw new PolicyViolationException("head crosses a 4096-byte page: " + at + " + length " + length + " > "
+                    + PAGE + " (the 2010 rule would BUG())");
+        }
+        if (inPage + length > maxBufferOffset) {
+            throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: " + at + " + length " + length
+                    + " > " + maxBufferOffset
+                    + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
+        }
         for (int k = 0, n = skb.fragCount(); k < n; k++) {
-            checkArea(skb.fragOffset(k), skb.fragLength(k), k);
+            int o = skb.fragOffset(k);
+            int len = skb.fragLength(k);
+            String name = CopyOp.sourceName(k);
+            if (o >= PAGE) {
+                throw new PolicyViolationException(name + " starts beyond its first 4096-byte page: offset " + o
+                        + " >= " + PAGE + " (the 2010 rule would BUG())");
+            }
+            if (o + len > PAGE) {
+                throw new PolicyViolationException(name + " crosses a 4096-byte page: offset " + o + " + length " + len
+                        + " > " + PAGE + " (the 2010 rule would BUG())");
+            }
         }
-        throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: offset " + skb.headOffset()
-                + " + length " + skb.headLength() + " > " + maxBufferOffset
-                + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
-    }
-
-    private void checkArea(int offset, int length, int source) {
-        if (offset >= PAGE || offset + length > PAGE) {
-            throw pageViolation(offset, length, source);
-        }
-    }
-
-    private PolicyViolationException pageViolation(int offset, int length, int source) {
-        String why = policy == PackingPolicy.COALESCE
-                ? " (the 2010 rule would BUG())"
-                : " (the pre-2010 rule copies each area with one grant copy within one page)";
-        String name = CopyOp.sourceName(source);
-        if (offset >= PAGE) {
-            return new PolicyViolationException(
-                    name + " starts beyond its first 4096-byte page: offset " + offset + " >= " + PAGE + why);
-        }
-        return new PolicyViolationException(
-                name + " crosses a 4096-byte page: offset " + offset + " + length " + length + " > " + PAGE + why);
+        throw new IllegalStateException("checkPages found a violation that throwPageViolation did not: " + skb);
     }
 
     // ---- the start_new_rx_buffer walk (coalesce, coalesce-compound) ---------------------------
@@ -256,8 +262,9 @@ public final class RxPacker {
      * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
      * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
      * and (iii) no chunk has been copied yet ({@code head}). Here every area lies within one page
-     * (the page rule of {@link #checkPages}; for {@link PackingPolicy#COALESCE_COMPOUND} the packet's
-     * {@code withinPages}), so it is at most 4096 bytes, so every area fits a buffer and is copied as one chunk:
+     * (what {@link #checkPages} lets through, the head taken at its offset in its page; for {@link
+     * PackingPolicy#COALESCE_COMPOUND} the packet's {@code withinPages}), so it is at most 4096 bytes,
+     * so every area fits a buffer and is copied as one chunk:
      * the head at offset 0 of the first buffer, each fragment where it fits, and the condition
      * reduces to {@code copy_off + size > MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies
      * it, fragments not being empty; (iii) never decides, {@code copy_off} being 0 before the first
@@ -443,6 +450,14 @@ public final class RxPacker {
 
     // ---- per-frag (pre-2010) -------------------------------------------------------------------
 
+    /**
+     * {@code netbk_gop_skb} and {@code netbk_gop_frag} before the 2010 patch: one op per area, to
+     * offset 0 of the area's own request, fragments first and the head last ({@code
+     * virt_to_page(skb->data)} at {@code offset_in_page}), each exactly as issued: no assertion
+     * stops an area that crosses its page, and a fragment's op names its first page with the whole
+     * {@code page_offset} ({@link PlanBuffer#fragOpsInFirstPage}); Xen fails such an op. The
+     * responses' statuses are {@code make_rx_response}'s {@code (s16)} of its {@code u16} size.
+     */
     private void planPerFrag(Skb skb, PlanBuffer out) {
         int extras = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
         int[] fo = skb.fragOffsets;
@@ -465,13 +480,14 @@ public final class RxPacker {
         ops[o + 4] = skb.headLength();
         int firstFlags =
                 skb.checksum().rxFlags() | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0) | (n > 0 ? Netif.RXF_MORE_DATA : 0);
-        PlanBuffer.writeData(slots, 0, skb.headLength(), firstFlags);
+        PlanBuffer.writeData(slots, 0, (short) skb.headLength(), firstFlags);
         if (extras != 0) {
             out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
         }
         for (int k = 0; k < n; k++) {
-            PlanBuffer.writeData(slots, k + 1 + extras, fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
+            PlanBuffer.writeData(slots, k + 1 + extras, (short) fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
         }
+        out.fragOpsInFirstPage = true;
         out.setCounts(n + 1, n + 1 + extras);
     }
 
@@ -600,8 +616,9 @@ public final class RxPacker {
          * Sets {@code MAX_BUFFER_OFFSET}, the bytes one guest buffer may hold (default {@link
          * Netif#MAX_BUFFER_OFFSET}); only the coalesce family has it ({@link
          * PackingPolicy#coalesceFamily()}). The estimate, the statuses and the {@code dest-within-slot}
-         * check follow it; the page rule for sources stays at 4096. Under {@link PackingPolicy#COALESCE}
-         * the head must end within the first buffer ({@code count_skb_slots}'s assertion).
+         * check follow it; fragments must still end within their 4096-byte page. Under {@link
+         * PackingPolicy#COALESCE} the head must end within the first buffer ({@code count_skb_slots}'
+         * assertion on {@code offset_in_page(skb->data) + skb_headlen(skb)}).
          *
          * @param n bytes, {@code 1..4096}
          * @return this builder
