@@ -416,16 +416,14 @@ public final class RxPacker {
     }
 
     /**
-     * The slots the coalesce-family walk uses, without writing anything: the exact dry run of the
-     * 3.10-stable fix ({@link SlotEstimator#EXACT_DRY_RUN}), kept apart from the packing walks so that
-     * the estimate stays an independent count.
+     * The data buffers the coalesce-family walk uses, without writing anything: the dry run of
+     * {@code xenvif_count_skb_slots} / {@code xenvif_count_frag_slots} (Linux 3.10-stable to 3.13,
+     * {@link SlotEstimator#EXACT_DRY_RUN}), kept apart from the packing walks so that the estimate
+     * stays an independent count. The prefix or GSO slot is not included: the estimator adds it.
      *
-     * @return the ring slots used, the prefix or GSO slot included
+     * @return the data buffers ({@code netbk_rx_meta} entries) the walk fills
      */
-    static int coalesceSlots(Skb skb, FrontendFeatures features, int max, boolean compound) {
-        boolean prefix = features.gsoPrefix(skb);
-        boolean extra = !prefix && features.gsoExtra(skb);
-        int shift = prefix || extra ? 1 : 0;
+    static int coalesceDataSlots(Skb skb, int max, boolean compound) {
         int meta = 0;
         int copyOff = 0;
         boolean head = true;
@@ -445,7 +443,7 @@ public final class RxPacker {
                 head = false;
             }
         }
-        return meta + 1 + shift;
+        return meta + 1;
     }
 
     // ---- per-frag (pre-2010) -------------------------------------------------------------------
