@@ -48,6 +48,14 @@ import java.util.Objects;
  * GSO extra. {@link Builder#estimator(SlotEstimator)} pairs the walk with another generation's
  * estimate, so that an under-count shows as {@link Invariant#SLOTS_WITHIN_ESTIMATE}.
  *
+ * <h2>Conventions</h2>
+ *
+ * <p>Two deliberate conventions make plans of different generations comparable: the GSO extra
+ * carries the packet's type (the 2010 driver, the driver before it and FreeBSD always wrote
+ * TCPv4), and under {@code freebsd} every data slot but the last carries {@code more_data}
+ * (FreeBSD's test counts the extra's response). {@link Builder#faithful(boolean)} drops both, so
+ * that a plan is what the upstream code writes.
+ *
  * <p>Packers are immutable and thread-safe; {@link #plan(Skb, PlanBuffer)} allocates nothing once
  * the buffer has grown to the packet's size.
  */
@@ -62,6 +70,13 @@ public final class RxPacker {
     private final int kind;
     /** Whether the policy refuses what the 2010 driver would {@code BUG()} on ({@link #checkPages}). */
     private final boolean bugRule;
+    /** Whether the model's two conventions are dropped ({@link Builder#faithful(boolean)}). */
+    private final boolean faithful;
+    /**
+     * Whether the GSO extra carries TCPv4 whatever the packet's type: faithful to a generation that
+     * always wrote {@code XEN_NETIF_GSO_TYPE_TCPV4} (2010, before 2010, FreeBSD).
+     */
+    private final boolean gsoAlwaysTcpv4;
 
     private static final int K_COALESCE = 0;
     private static final int K_COMPOUND = 1;
@@ -85,6 +100,11 @@ public final class RxPacker {
             case FREEBSD -> K_FREEBSD;
         };
         this.bugRule = b.policy == PackingPolicy.COALESCE;
+        this.faithful = b.faithful;
+        this.gsoAlwaysTcpv4 = b.faithful
+                && (b.policy == PackingPolicy.COALESCE
+                        || b.policy == PackingPolicy.PER_FRAG
+                        || b.policy == PackingPolicy.FREEBSD);
     }
 
     /**
@@ -126,6 +146,20 @@ public final class RxPacker {
     /** @return the estimator whose count each plan carries as its estimate */
     public SlotEstimator estimator() {
         return estimator;
+    }
+
+    /** @return whether the plans are what the upstream code writes, without the model's conventions */
+    public boolean faithful() {
+        return faithful;
+    }
+
+    /**
+     * The type the GSO extra carries: the packet's ({@code u.gso.type} as Linux 3.x and {@code rx.c}
+     * derive it from {@code gso_type}), or TCPv4 under {@link Builder#faithful(boolean)} for the
+     * generations that always wrote it.
+     */
+    private GsoType extraGsoType(Skb skb) {
+        return gsoAlwaysTcpv4 ? GsoType.TCPV4 : skb.gsoType();
     }
 
     /**
@@ -181,7 +215,8 @@ public final class RxPacker {
     /**
      * Describes the configuration; features and estimator only when not the defaults.
      *
-     * @return e.g. {@code RxPacker[coalesce, maxBufferOffset=4096]}
+     * @return e.g. {@code RxPacker[coalesce, maxBufferOffset=4096]}, or {@code RxPacker[freebsd,
+     *     maxBufferOffset=4096, faithful]}
      */
     @Override
     public String toString() {
@@ -194,6 +229,9 @@ public final class RxPacker {
         }
         if (estimator != policy.defaultEstimator()) {
             sb.append(", estimator=").append(estimator.label());
+        }
+        if (faithful) {
+            sb.append(", faithful");
         }
         return sb.append(']').toString();
     }
@@ -291,7 +329,7 @@ public final class RxPacker {
         int[] ops = out.opCapacity(n + 1);
         int[] slots = out.slotCapacity(n + 3);
         if (extra) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0); // of the open buffer
         int o = 0;
@@ -371,7 +409,7 @@ public final class RxPacker {
         int[] ops = out.ops;
         int[] slots = out.slotCapacity(2);
         if (extra) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0);
         int o = 0;
@@ -480,7 +518,7 @@ public final class RxPacker {
                 skb.checksum().rxFlags() | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0) | (n > 0 ? Netif.RXF_MORE_DATA : 0);
         PlanBuffer.writeData(slots, 0, (short) skb.headLength(), firstFlags);
         if (extras != 0) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         for (int k = 0; k < n; k++) {
             PlanBuffer.writeData(slots, k + 1 + extras, (short) fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
@@ -626,7 +664,7 @@ public final class RxPacker {
             return;
         }
         if (tso) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         int o = 0;
         if (skb.headLength() == 0) { // the empty first mbuf's zero-length entry
@@ -639,6 +677,12 @@ public final class RxPacker {
             o = OP;
         }
         fillPages(skb, out, slots, o, shift, flags, false, size);
+        int listLen = out.slotCount() - shift;
+        if (faithful && tso && listLen >= 3) {
+            // xnb_rxpkt2rsp tests i < list_len - 1 with i counting the extra's response too: the
+            // data response in ring slot list_len - 1 (the second-to-last) loses more_data
+            out.slots[(listLen - 1) * SLOT + 3] &= ~Netif.RXF_MORE_DATA;
+        }
     }
 
     /** Configures an {@link RxPacker}. */
@@ -647,6 +691,7 @@ public final class RxPacker {
         private int maxBufferOffset = Netif.MAX_BUFFER_OFFSET;
         private FrontendFeatures features = FrontendFeatures.DEFAULT;
         private SlotEstimator estimator;
+        private boolean faithful;
 
         private Builder(PackingPolicy policy) {
             this.policy = policy;
@@ -692,6 +737,33 @@ public final class RxPacker {
          */
         public Builder estimator(SlotEstimator e) {
             this.estimator = Objects.requireNonNull(e, "estimator");
+            return this;
+        }
+
+        /**
+         * Drops the model's two deliberate conventions, so that a plan is what the upstream code
+         * writes, byte for byte (default {@code false}, the conventions kept):
+         *
+         * <ul>
+         *   <li>the GSO extra carries TCPv4 whatever the packet's type under {@link
+         *       PackingPolicy#COALESCE} and {@link PackingPolicy#PER_FRAG} ({@code net_rx_action}
+         *       of 2010 and before writes {@code XEN_NETIF_GSO_TYPE_TCPV4}) and {@link
+         *       PackingPolicy#FREEBSD} ({@code xnb_mbufc2pkt} / {@code xnb_rxpkt2rsp}); by
+         *       convention the model writes the packet's type, as Linux 3.x and {@code rx.c} do;
+         *   <li>under {@link PackingPolicy#FREEBSD} with a GSO extra, {@code xnb_rxpkt2rsp} sets
+         *       {@code more_data} on response {@code i} when {@code i < list_len - 1}, counting the
+         *       extra's response in {@code i}, so with three or more data slots the second-to-last
+         *       lacks it ({@link Invariant#MORE_DATA_CHAIN}); by convention the model sets it on every
+         *       data slot but the last.
+         * </ul>
+         *
+         * The other policies have no convention to drop.
+         *
+         * @param on whether to write what the upstream code writes
+         * @return this builder
+         */
+        public Builder faithful(boolean on) {
+            this.faithful = on;
             return this;
         }
 
