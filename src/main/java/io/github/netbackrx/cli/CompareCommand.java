@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         headerHeading = "%n",
         customSynopsis = {
             "netback-rx compare [-hV] [--max-buffer-offset=BYTES] [--gso=TYPES]",
-            "                          [--gso-prefix=TYPES] [--no-hash]",
+            "                          [--gso-prefix=TYPES] [--no-hash] [--faithful]",
             "                          [--packets=N] [--seed=S]",
             "                          (FILE | --workload=NAME |",
             "                           --capture=PCAP [--capture-head=BYTES])"

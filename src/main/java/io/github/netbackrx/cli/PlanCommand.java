@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         customSynopsis = {
             "netback-rx plan [-hV] [--policy=POLICY] [--max-buffer-offset=BYTES]",
             "                       [--gso=TYPES] [--gso-prefix=TYPES] [--no-hash]",
-            "                       [--packets=N] [--seed=S]",
+            "                       [--faithful] [--packets=N] [--seed=S]",
             "                       (FILE | --workload=NAME |",
             "                        --capture=PCAP [--capture-head=BYTES])"
         },

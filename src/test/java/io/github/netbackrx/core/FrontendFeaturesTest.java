@@ -3,6 +3,7 @@ package io.github.netbackrx.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.netbackrx.trace.PlanPrinter;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,7 +97,7 @@ class FrontendFeaturesTest {
                 .checksum(ChecksumState.PARTIAL)
                 .build();
         RxPlan plan = packer.plan(skb);
-        assertThat(PlanText.render(0, plan)).isEqualTo("""
+        assertThat(PlanPrinter.format(0, skb, plan)).isEqualTo("""
                 packet 0 len=4172 estimate=4 slots=4
                 copy head 0 1 0 66
                 copy frag0 0 2 0 4096
