@@ -754,10 +754,11 @@ public final class Vif {
 
     /**
      * The 2010 {@code netif_be_start_xmit} test for {@code netbk_copy_skb}: {@code skb_headlen +
-     * offset_in_page(data) >= PAGE_SIZE}, so a head that ends exactly at its page end is copied too.
+     * offset_in_page(data) >= PAGE_SIZE}, so a head that ends exactly at its page end is copied too;
+     * a head starting in a later page of its compound page is taken at its offset in that page.
      */
     private static boolean headCrossesPage(Skb skb) {
-        return skb.headOffset() + skb.headLength() >= Netif.PAGE_SIZE;
+        return (skb.headOffset() & (Netif.PAGE_SIZE - 1)) + skb.headLength() >= Netif.PAGE_SIZE;
     }
 
     /** {@code netbk_copy_skb}: a fresh head in one page, the rest in full-page local fragments. */
@@ -842,6 +843,16 @@ public final class Vif {
         int srcOffset = pl.opSourceOffset(i);
         int f = srcOffset / Netif.PAGE_SIZE;
         int offset = srcOffset % Netif.PAGE_SIZE;
+        int len = pl.opLength(i);
+        if (packer.policy() == PackingPolicy.PER_FRAG) {
+            // the pre-2010 netbk_gop_frag: a fragment's op names frags[i].page (its first frame) with
+            // the whole page_offset; gnttab_copy's offset and len are u16; Xen checks the bounds
+            if (area > 0) {
+                f = 0;
+                offset = srcOffset & 0xFFFF;
+            }
+            len &= 0xFFFF;
+        }
         if (p.grefs[area][f] >= 0) {
             return b.add(
                     true,
@@ -852,7 +863,7 @@ public final class Vif {
                     Integer.toUnsignedLong(destGref),
                     frontendDomid,
                     pl.opDestOffset(i),
-                    pl.opLength(i));
+                    len);
         }
         return b.add(
                 false,
@@ -863,7 +874,7 @@ public final class Vif {
                 Integer.toUnsignedLong(destGref),
                 frontendDomid,
                 pl.opDestOffset(i),
-                pl.opLength(i));
+                len);
     }
 
     /**
