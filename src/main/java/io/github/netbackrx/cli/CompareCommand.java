@@ -7,6 +7,7 @@ import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PlanChecker;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.RxPacker;
+import io.github.netbackrx.netfront.GuestKernel;
 import io.github.netbackrx.netfront.NetfrontLimits;
 import io.github.netbackrx.trace.ParsedTrace;
 import io.github.netbackrx.trace.TracePacket;
@@ -15,8 +16,10 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -31,7 +34,7 @@ import picocli.CommandLine.Spec;
         customSynopsis = {
             "netback-rx compare [-hV] [--max-buffer-offset=BYTES] [--gso=TYPES]",
             "                          [--gso-prefix=TYPES] [--no-hash] [--faithful]",
-            "                          [--packets=N] [--seed=S]",
+            "                          [--guest=KERNEL] [--packets=N] [--seed=S]",
             "                          (FILE | --workload=NAME |",
             "                           --capture=PCAP [--capture-head=BYTES])"
         },
@@ -40,9 +43,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Plans every packet of the trace (or of --workload, or --capture, as for 'plan') under every policy and prints, per packet and in total, one"
                     + " row per policy: ring slots used and estimated, copy ops, the bytes of each data slot,"
-                    + " the first data slot's bytes, whether Linux netfront accepts the layout (at most 18"
-                    + " data slots, 19 when the first holds at most 256 bytes; every status >= 0 and offset +"
-                    + " status <= 4096) and the invariants the plan breaks. A policy that refuses a packet"
+                    + " the first data slot's bytes, whether the guest's Linux netfront accepts the layout"
+                    + " (--guest current: at most 17 data slots, 18 when the first holds at most 256 bytes;"
+                    + " --guest 2010: 18, or 19; every status >= 0 and offset + status <= 4096) and the"
+                    + " invariants the plan breaks. A policy that refuses a packet"
                     + " says so in its row. docs/cli.md describes the output."
         },
         parameterListHeading = "%nArguments:%n",
@@ -67,6 +71,27 @@ final class CompareCommand implements Callable<Integer> {
 
     @Mixin
     private PacketSource source;
+
+    @Option(
+            names = "--guest",
+            paramLabel = "KERNEL",
+            defaultValue = "current",
+            converter = GuestKernelConverter.class,
+            description = "the guest kernel whose netfront judges each layout: current (MAX_SKB_FRAGS 17) or 2010"
+                    + " (MAX_SKB_FRAGS 18) (default: ${DEFAULT-VALUE})")
+    private GuestKernel guest;
+
+    /** Reads {@code --guest} by the kernel's label. */
+    static final class GuestKernelConverter implements CommandLine.ITypeConverter<GuestKernel> {
+        @Override
+        public GuestKernel convert(String value) {
+            try {
+                return GuestKernel.fromLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     /** Running totals of one policy. */
     private static final class Totals {
@@ -109,7 +134,7 @@ final class CompareCommand implements Callable<Integer> {
             TracePacket packet = packets.get(i);
             out.print("packet " + i + " len=" + packet.skb().length() + ": " + TraceWriter.toLine(packet.skb()) + "\n");
             for (int p = 0; p < policies.length; p++) {
-                out.print(row(packers[p], packet, buffer, totals[p]));
+                out.print(row(packers[p], guest, packet, buffer, totals[p]));
             }
         }
         boolean anyFinding = false;
@@ -137,7 +162,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** One policy's row for one packet, and its share of the totals. */
-    private static String row(RxPacker packer, TracePacket packet, PlanBuffer b, Totals t) {
+    private static String row(RxPacker packer, GuestKernel guest, TracePacket packet, PlanBuffer b, Totals t) {
         String name = String.format(Locale.ROOT, "  %-17s ", packer.policy().label());
         try {
             packer.plan(packet.skb(), b);
@@ -162,7 +187,7 @@ final class CompareCommand implements Callable<Integer> {
             t.dataSlots++;
             t.bytes += b.slotStatus(s);
         }
-        String rejection = NetfrontLimits.rejection(b);
+        String rejection = NetfrontLimits.rejection(guest, b);
         t.packets++;
         t.slots += b.slotCount();
         t.estimate += b.estimate();

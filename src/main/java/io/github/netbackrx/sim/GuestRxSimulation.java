@@ -9,6 +9,7 @@ import io.github.netbackrx.netback.DropReason;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.Vif;
 import io.github.netbackrx.netback.VifListener;
+import io.github.netbackrx.netfront.GuestKernel;
 import io.github.netbackrx.netfront.Netfront;
 import io.github.netbackrx.netfront.NetfrontListener;
 import io.github.netbackrx.netfront.ReceivedPacket;
@@ -121,7 +122,11 @@ public final class GuestRxSimulation {
                 })
                 .build();
         netfront = new Netfront(
-                guest, BACKEND_DOMID, ring.attachFront(b.ringStartIndex), channel.second(), new NetfrontListener() {
+                guest,
+                BACKEND_DOMID,
+                ring.attachFront(b.ringStartIndex),
+                channel.second(),
+                new NetfrontListener() {
                     @Override
                     public void received(ReceivedPacket packet) {
                         accept(packet);
@@ -136,7 +141,8 @@ public final class GuestRxSimulation {
                             dropped++;
                         }
                     }
-                });
+                },
+                b.guest);
         netfront.refill();
     }
 
@@ -276,37 +282,37 @@ public final class GuestRxSimulation {
     /** The guest stops posting buffers. */
     public void stopGuestPosting() {
         record("stop");
-        netfront.stopPosting();
+        netfront.faults().stopPosting();
     }
 
     /** The guest posts buffers again (from the next round). */
     public void resumeGuestPosting() {
         record("resume");
-        netfront.resumePosting();
+        netfront.faults().resumePosting();
     }
 
     /** The guest revokes the grant of the next request the backend will consume. */
     public void revokeNextGrant() {
         record("revoke");
-        netfront.revokeGrant(back.reqCons());
+        netfront.faults().revokeGrant(back.reqCons());
     }
 
     /** The guest replaces the next request's grant by a read-only one. */
     public void readOnlyNextGrant() {
         record("readonly");
-        netfront.makeGrantReadOnly(back.reqCons());
+        netfront.faults().makeGrantReadOnly(back.reqCons());
     }
 
     /** The guest grants the next request's buffer to a domain other than the backend. */
     public void wrongDomainNextGrant() {
         record("wrongdomain");
-        netfront.grantToWrongDomain(back.reqCons(), PEER_DOMID);
+        netfront.faults().grantToWrongDomain(back.reqCons(), PEER_DOMID);
     }
 
     /** The guest puts a grant reference beyond its table in the next request. */
     public void grefBeyondTableNextGrant() {
         record("beyond");
-        netfront.setGrefBeyondTable(back.reqCons());
+        netfront.faults().setGrefBeyondTable(back.reqCons());
     }
 
     /**
@@ -316,7 +322,7 @@ public final class GuestRxSimulation {
      */
     public void writeReqProd(int value) {
         record("reqprod", value);
-        netfront.writeReqProd(value);
+        netfront.faults().writeReqProd(value);
     }
 
     /** @return the index of the next request the backend will consume ({@code req_cons}) */
@@ -373,7 +379,8 @@ public final class GuestRxSimulation {
     }
 
     private boolean matches(Pending p, ReceivedPacket r) {
-        ChecksumState expected = p.skb.hasGso() ? ChecksumState.PARTIAL : p.skb.checksum();
+        ChecksumState expected =
+                p.skb.hasGso() && netfront.kernel() == GuestKernel.CURRENT ? ChecksumState.PARTIAL : p.skb.checksum();
         if (expected == ChecksumState.UNNECESSARY && vif.policy() == PackingPolicy.FREEBSD) {
             // xnb_mbufc2pkt sets data_validated only together with csum_blank, for CSUM_DELAY_DATA
             expected = ChecksumState.NONE;
@@ -410,6 +417,7 @@ public final class GuestRxSimulation {
         private int copyOpArraySize;
         private boolean replayable;
         private boolean keepReceived = true;
+        private GuestKernel guest = GuestKernel.CURRENT;
 
         private Builder() {}
 
@@ -426,6 +434,7 @@ public final class GuestRxSimulation {
             b.copyOpArraySize = copyOpArraySize;
             b.replayable = replayable;
             b.keepReceived = keepReceived;
+            b.guest = guest;
             return b;
         }
 
@@ -508,6 +517,15 @@ public final class GuestRxSimulation {
          */
         public Builder copyOpArraySize(int n) {
             this.copyOpArraySize = n;
+            return this;
+        }
+
+        /**
+         * @param k the guest's kernel, whose netfront limits apply (default {@link GuestKernel#CURRENT})
+         * @return this
+         */
+        public Builder guest(GuestKernel k) {
+            this.guest = Objects.requireNonNull(k, "guest");
             return this;
         }
 

@@ -94,6 +94,11 @@ class CompareCommandTest {
         CliRun range = CliRun.withStdin("", "compare", "--max-buffer-offset", "0", "-");
         assertThat(range.status()).isEqualTo(ExitStatus.BAD_INPUT);
         assertThat(range.err()).startsWith("netback-rx compare: --max-buffer-offset 0: outside 1..4096\n");
+        CliRun guest = CliRun.withStdin("", "compare", "--guest", "4.0", "-");
+        assertThat(guest.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(guest.err())
+                .startsWith("netback-rx compare: Invalid value for option '--guest': unknown guest kernel '4.0'"
+                        + " (valid: current, 2010)");
     }
 
     @Test

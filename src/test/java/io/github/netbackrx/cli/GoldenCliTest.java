@@ -88,6 +88,15 @@ class GoldenCliTest {
                 "--policy",
                 "freebsd",
                 "--faithful"));
+        c.add(new Case("/golden/netfront-limit.trace", "netfront-limit.compare.txt", null, 0, "compare"));
+        c.add(new Case(
+                "/golden/netfront-limit.trace",
+                "netfront-limit.compare.guest-2010.txt",
+                null,
+                0,
+                "compare",
+                "--guest",
+                "2010"));
         return c.stream().map(Arguments::of);
     }
 
