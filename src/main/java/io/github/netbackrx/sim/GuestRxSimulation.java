@@ -1,8 +1,8 @@
 package io.github.netbackrx.sim;
 
 import io.github.netbackrx.core.ChecksumState;
-import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.KernelLimits;
+import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.DropReason;
