@@ -49,7 +49,7 @@ public final class BugCase {
         return title;
     }
 
-    /** @return the fix's source: commit title, year, snapshot ids of the research notes */
+    /** @return the fix's source: upstream commit, title, year, and the files and functions it changed */
     public String source() {
         return source;
     }

@@ -1,6 +1,5 @@
 package io.github.netbackrx.bugs;
 
-import io.github.netbackrx.core.DataResponse;
 import io.github.netbackrx.core.Finding;
 import io.github.netbackrx.core.FrontendFeatures;
 import io.github.netbackrx.core.GsoType;
@@ -14,25 +13,33 @@ import io.github.netbackrx.core.RxPacker;
 import io.github.netbackrx.core.RxPlan;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.core.SlotEstimator;
-import io.github.netbackrx.core.SlotResponse;
-import io.github.netbackrx.netback.CheckGop;
+import io.github.netbackrx.netback.BatchReport;
+import io.github.netbackrx.netback.DropReason;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.Vif;
+import io.github.netbackrx.netback.VifListener;
 import io.github.netbackrx.netback.VifStatistics;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.sim.GuestRxSimulation;
-import io.github.netbackrx.xen.GntStatus;
+import io.github.netbackrx.xen.Domain;
+import io.github.netbackrx.xen.EventChannel;
+import io.github.netbackrx.xen.Hypervisor;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
- * The catalogue of historic netback guest-RX bugs ({@code research/linux-netback-rx.md} §2) the
- * model can express, each a {@link BugCase} that {@link BugCase#replay() replays} the input on the
- * buggy and the fixed generation. {@code docs/bugs.md} explains every entry with its source.
+ * The catalogue of historic netback guest-RX bugs the model can express, each a {@link BugCase}
+ * that {@link BugCase#replay() replays} its input on the buggy and the fixed generation, through
+ * the packer ({@link RxPacker} with {@link PlanChecker}) or through the engine (a {@link Vif} on a
+ * real ring and grant tables, usually inside a {@link GuestRxSimulation}), and observes the broken
+ * invariant there. {@code docs/bugs.md} explains every entry with its upstream source.
  *
  * <p>Invariants: plan-level cases use {@link Invariant} labels reported by {@link PlanChecker};
  * engine-level cases name their own: {@code area-within-page} (the 2010 rule's {@code BUG_ON(size +
  * offset > PAGE_SIZE)}), {@code copy-ops-within-array}, {@code overflow-check-catches-overrun},
- * {@code error-charged-to-own-packet}, {@code stall-detected} and {@code required-slots-postable}.
+ * {@code error-charged-to-own-packet}, {@code stall-detected}, {@code no-permanent-stall} and
+ * {@code required-slots-postable}.
  */
 public final class BugCatalogue {
     /** Engine-level invariant: each area the 2010 rule copies lies within one 4 KiB page. */
@@ -61,11 +68,12 @@ public final class BugCatalogue {
             cappedEstimate(),
             copyStatusMisattribution(),
             xsa392StallDetection(),
-            ipxeRequiredSlots());
+            ipxeRequiredSlots(),
+            freeBsdSixteenBitSize());
 
     private BugCatalogue() {}
 
-    /** @return every case, in the order of {@code research/linux-netback-rx.md} §2 */
+    /** @return every case: the Linux ones in the order their fixes were made, then FreeBSD's */
     public static List<BugCase> all() {
         return CASES;
     }
@@ -90,12 +98,6 @@ public final class BugCatalogue {
         return new Generation(p.label(), e.label(), engine);
     }
 
-    /** Plans {@code skb} under the generation and reports the checker's slots-within-estimate finding. */
-    private static BugResult estimateResult(Skb skb, PackingPolicy p, SlotEstimator e, Generation g) {
-        RxPlan plan = RxPacker.builder(p).estimator(e).build().plan(skb);
-        return checked(skb, plan, g, Invariant.SLOTS_WITHIN_ESTIMATE);
-    }
-
     private static BugResult checked(Skb skb, RxPlan plan, Generation g, Invariant inv) {
         for (Finding f : PlanChecker.check(skb, plan)) {
             if (f.invariant() == inv) {
@@ -117,7 +119,145 @@ public final class BugCatalogue {
         return sim;
     }
 
-    // ---- 1. compound fragment under the 2010 rule -----------------------------------------------
+    // ---- the slot estimates, one table -------------------------------------------------------
+
+    /** An estimate of a generation: its label and its count of a packet's slots. */
+    private record Estimate(String label, ToIntFunction<Skb> count) {
+        static Estimate of(SlotEstimator e) {
+            return new Estimate(e.label(), skb -> e.estimate(skb, FrontendFeatures.DEFAULT, Netif.MAX_BUFFER_OFFSET));
+        }
+    }
+
+    /**
+     * A case where a generation reserves (or checks) fewer slots than its walk uses: the packet is
+     * planned by the packer under each generation's policy, and {@link PlanChecker} reports {@link
+     * Invariant#SLOTS_WITHIN_ESTIMATE} against that generation's estimate.
+     */
+    private static BugCase estimateCase(
+            String name,
+            String title,
+            String source,
+            String input,
+            Skb skb,
+            PackingPolicy buggyPolicy,
+            Estimate buggyEstimate,
+            String buggyEngine,
+            PackingPolicy fixedPolicy,
+            Estimate fixedEstimate,
+            String fixedEngine) {
+        Generation buggy = new Generation(buggyPolicy.label(), buggyEstimate.label(), buggyEngine);
+        Generation fixed = new Generation(fixedPolicy.label(), fixedEstimate.label(), fixedEngine);
+        return new BugCase(
+                name,
+                title,
+                source,
+                input + ": " + skb,
+                Invariant.SLOTS_WITHIN_ESTIMATE.label(),
+                buggy,
+                fixed,
+                () -> estimated(skb, buggyPolicy, buggyEstimate, buggy),
+                () -> estimated(skb, fixedPolicy, fixedEstimate, fixed));
+    }
+
+    private static BugResult estimated(Skb skb, PackingPolicy policy, Estimate estimate, Generation g) {
+        RxPlan walk = RxPacker.of(policy).plan(skb);
+        RxPlan plan = new RxPlan(walk.packetLength(), estimate.count().applyAsInt(skb), walk.ops(), walk.slots());
+        return checked(skb, plan, g, Invariant.SLOTS_WITHIN_ESTIMATE);
+    }
+
+    private static BugCase headUndercount30() {
+        return estimateCase(
+                "head-undercount-3.0",
+                "Linux 3.0's count restarts at copy_off = headlen % 4096: a full-page head counts as an empty"
+                        + " buffer",
+                "xen_netbk_count_skb_slots of Linux 3.0 (drivers/net/xen-netback/netback.c): ceil((offset_in_page(data)"
+                        + " + headlen) / PAGE_SIZE), then copy_off = headlen % PAGE_SIZE; replaced by the dry run of"
+                        + " \"xen-netback: count number required slots for an skb more carefully\" (D. Vrabel, 2013,"
+                        + " 3.10-stable; xenvif_count_frag_slots)",
+                "a head of exactly one page and a small fragment",
+                Skb.builder().head(0, 4096).frag(0, 100).build(),
+                PackingPolicy.COALESCE_COMPOUND,
+                Estimate.of(SlotEstimator.LINUX_3_0),
+                EngineProfile.LINUX_2010.label(),
+                PackingPolicy.COALESCE_COMPOUND,
+                Estimate.of(SlotEstimator.EXACT_DRY_RUN),
+                EngineProfile.LINUX_2010.label());
+    }
+
+    private static BugCase headUndercount36() {
+        return estimateCase(
+                "head-undercount-3.6",
+                "Linux 3.6's ceil(headlen / 4096) misses a linear head spanning three pages (|tail p0|p1|head p2|)",
+                "xen_netbk_count_skb_slots of Linux 3.6 (drivers/net/xen-netback/netback.c): count ="
+                        + " DIV_ROUND_UP(skb_headlen(skb), PAGE_SIZE); replaced by the dry run of \"xen-netback: count"
+                        + " number required slots for an skb more carefully\" (D. Vrabel, 2013, 3.10-stable), whose"
+                        + " message gives the multi-page linear head (iSCSI) as the example",
+                "a 4292-byte linear head at offset 4000 (3 pages, under 2 pages long)",
+                Skb.builder().head(4000, 96 + 4096 + 100).build(),
+                PackingPolicy.COALESCE_COMPOUND,
+                Estimate.of(SlotEstimator.LINUX_3_6),
+                EngineProfile.LINUX_2010.label(),
+                PackingPolicy.COALESCE_COMPOUND,
+                Estimate.of(SlotEstimator.EXACT_DRY_RUN),
+                EngineProfile.LINUX_2010.label());
+    }
+
+    /** The 3.14 worst case before "worse-case estimate ... is underestimating": fragments by size only. */
+    static int worstCaseBeforeOffsetFix(Skb skb) {
+        int page = Netif.PAGE_SIZE;
+        long n = (skb.headOffset() % page + (long) skb.headLength() + page - 1) / page;
+        for (int k = 0; k < skb.fragCount(); k++) {
+            n += (skb.fragLength(k) + page - 1) / page;
+        }
+        return (int) Math.min(n, KernelLimits.MAX_SKB_FRAGS_LATER) + (skb.hasGso() ? 1 : 0);
+    }
+
+    private static BugCase fragOffsetUndercount() {
+        return estimateCase(
+                "frag-offset-undercount",
+                "the 3.14 worst case counted ceil(size / 4096) per fragment: an 8192-byte fragment at offset 100"
+                        + " splits 3996 + 4096 + 100 and takes 3 slots, counted 2",
+                "a02eb4 \"xen-netback: worse-case estimate in xenvif_rx_action is underestimating\" (P. Durrant,"
+                        + " Mar 2014): DIV_ROUND_UP(size, PAGE_SIZE) per fragment in xenvif_rx_action became"
+                        + " DIV_ROUND_UP(offset + size, PAGE_SIZE)",
+                "an 8192-byte fragment at page offset 100 of an order-2 page behind a 1000-byte head",
+                Skb.builder().head(0, 1000).frag(100, 8192).build(),
+                PackingPolicy.COALESCE_COMPOUND,
+                new Estimate("worst-case-3.14 before the offset fix", BugCatalogue::worstCaseBeforeOffsetFix),
+                EngineProfile.LINUX_3_14.label(),
+                PackingPolicy.COALESCE_COMPOUND,
+                Estimate.of(SlotEstimator.WORST_CASE_3_14),
+                EngineProfile.LINUX_3_14.label());
+    }
+
+    /** Head 300 bytes and 17 fragments of 3800 bytes, 64900 bytes of TCPv4 GSO. */
+    static Skb cappedPacket() {
+        Skb.Builder b = Skb.builder().maxFrags(KernelLimits.MAX_SKB_FRAGS_LATER).head(0, 300);
+        for (int k = 0; k < KernelLimits.MAX_SKB_FRAGS_LATER; k++) {
+            b.frag(0, 3800);
+        }
+        return b.gso(1448, GsoType.TCPV4).build();
+    }
+
+    private static BugCase cappedEstimate() {
+        return estimateCase(
+                "capped-estimate",
+                "the worst case is capped at MAX_SKB_FRAGS (17) but the start_new_rx_buffer walk still gives"
+                        + " the head and each fragment a slot: 18 data slots",
+                "59ae9fc67007 \"xen-netback: Fix handling of skbs requiring too many slots\" (Z. Kiss, 2014:"
+                        + " full_coalesce in start_new_rx_buffer); later 1650d5455bd2 \"xen-netback: always fully"
+                        + " coalesce guest Rx packets\" (Linux 4.0)",
+                "64900 bytes of TCPv4 GSO in a 300-byte head and 17 fragments of 3800 bytes",
+                cappedPacket(),
+                PackingPolicy.COALESCE_COMPOUND,
+                Estimate.of(SlotEstimator.WORST_CASE_3_14),
+                EngineProfile.LINUX_3_14.label(),
+                PackingPolicy.FULL_PAGE,
+                Estimate.of(SlotEstimator.WORST_CASE_3_14),
+                EngineProfile.LINUX_3_14.label());
+    }
+
+    // ---- the 2010 rule's BUG_ON on a compound page ----------------------------------------------
 
     private static BugCase compoundFragment() {
         Skb skb = Skb.builder().head(0, 66).frag(0, 32768).build();
@@ -126,8 +266,10 @@ public final class BugCatalogue {
         return new BugCase(
                 "compound-frag",
                 "a fragment on a compound page hits the 2010 rule's BUG_ON(size + offset > PAGE_SIZE)",
-                "[recall] \"xen/netback: handle compound page fragments on transmit\", I. Campbell, 2012, v3.7;"
-                        + " code before/after: snapshots S36 vs S310",
+                "netbk_gop_frag_copy of 2010 (drivers/xen/netback/netback.c) asserts BUG_ON(size + offset >"
+                        + " PAGE_SIZE); by Linux 3.13 xenvif_gop_frag_copy (drivers/net/xen-netback/netback.c)"
+                        + " asserts size + offset <= PAGE_SIZE << compound_order(page) and walks the page's 4 KiB"
+                        + " frames",
                 "a 32 KiB fragment on an order-3 page (page-frag allocator): " + skb,
                 AREA_WITHIN_PAGE,
                 buggy,
@@ -152,44 +294,7 @@ public final class BugCatalogue {
                 });
     }
 
-    // ---- 2. multi-page head under-count of the 3.0 and 3.6 estimators ---------------------------
-
-    private static BugCase headUndercount30() {
-        Skb skb = Skb.builder().head(0, 4096).frag(0, 100).build();
-        Generation buggy = gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_0, EngineProfile.LINUX_2010);
-        Generation fixed = gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, EngineProfile.LINUX_2010);
-        return new BugCase(
-                "head-undercount-3.0",
-                "Linux 3.0's count restarts at copy_off = headlen % 4096: a full-page head counts as an empty"
-                        + " buffer",
-                "[msg] \"xen-netback: count number required slots for an skb more carefully\", D. Vrabel, 2013"
-                        + " (3.10-stable changelog id 25565193017); estimator code S30, exact dry run S310",
-                "a head of exactly one page and a small fragment: " + skb,
-                Invariant.SLOTS_WITHIN_ESTIMATE.label(),
-                buggy,
-                fixed,
-                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_0, buggy),
-                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, fixed));
-    }
-
-    private static BugCase headUndercount36() {
-        Skb skb = Skb.builder().head(4000, 96 + 4096 + 100).build();
-        Generation buggy = gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_6, EngineProfile.LINUX_2010);
-        Generation fixed = gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, EngineProfile.LINUX_2010);
-        return new BugCase(
-                "head-undercount-3.6",
-                "Linux 3.6's ceil(headlen / 4096) misses a linear head spanning three pages (|tail p0|p1|head p2|)",
-                "[msg] \"xen-netback: count number required slots for an skb more carefully\", D. Vrabel, 2013"
-                        + " ([recall] the iSCSI example is from its message); estimator code S36, exact dry run S310",
-                "a 4292-byte linear head at offset 4000 (3 pages, under 2 pages long): " + skb,
-                Invariant.SLOTS_WITHIN_ESTIMATE.label(),
-                buggy,
-                fixed,
-                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.LINUX_3_6, buggy),
-                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.EXACT_DRY_RUN, fixed));
-    }
-
-    // ---- 3. the 2 x 256 copy array ----------------------------------------------------------------
+    // ---- the 2 x 256 copy array ------------------------------------------------------------------
 
     /**
      * A head and 13 fragments of 200 bytes across a page end (2 ops each, coalesced into one slot)
@@ -219,8 +324,9 @@ public final class BugCatalogue {
                 "copy-array-2x256",
                 "the batch limit counts nr_frags + 1 per packet, not copy ops: compound chunks overflow"
                         + " grant_copy_op[2 * 256]",
-                "[recall] \"xen-netback: fix guest-receive-side array sizes\", P. Durrant, Dec 2013; arrays [2*256]"
-                        + " in S310, MAX_SKB_FRAGS*256 in S314 common.h",
+                "ac3d5ac27735 \"xen-netback: fix guest-receive-side array sizes\" (P. Durrant, Dec 2013):"
+                        + " grant_copy_op[2 * XEN_NETIF_RX_RING_SIZE] became MAX_GRANT_COPY_OPS = MAX_SKB_FRAGS *"
+                        + " XEN_NETIF_RX_RING_SIZE (drivers/net/xen-netback/common.h)",
                 packets + " packets, each " + skb + " (every area crosses a page end: 37 copy ops, 7 ring slots,"
                         + " 17 batch units)",
                 COPY_OPS_WITHIN_ARRAY,
@@ -259,7 +365,7 @@ public final class BugCatalogue {
         return new BugResult(g, ops > arraySize && v.copyArrayOverflows() > 0, COPY_OPS_WITHIN_ARRAY, details);
     }
 
-    // ---- 4. stall from an over-estimate -------------------------------------------------------------
+    // ---- stall from an over-estimate ---------------------------------------------------------------
 
     private static BugCase overEstimateStall() {
         Skb skb = Skb.builder().head(4000, 200).build();
@@ -271,8 +377,9 @@ public final class BugCatalogue {
                 "over-estimate-stall",
                 "rx_req_cons_peek advances by the estimate, req_cons by the slots used: an over-count drifts"
                         + " the peek a ring ahead and the queue stays stopped for good",
-                "[recall] \"xen-netback: improve guest-receive-side flow control\", P. Durrant, Dec 2013 (removes"
-                        + " the second counting routine, checks ring space at processing time); estimator S30",
+                "ca2f09f2b2c6 \"xen-netback: improve guest-receive-side flow control\" (P. Durrant, Dec 2013):"
+                        + " start_xmit no longer adds xenvif_count_skb_slots to rx_req_cons_peek; xenvif_rx_action"
+                        + " checks the ring for each packet when it processes it",
                 packets + " packets " + skb + " (a 200-byte head across a page end: 3.0 counts"
                         + " ceil((4000 + 200) / 4096) = 2, the walk uses 1)",
                 NO_PERMANENT_STALL,
@@ -300,52 +407,7 @@ public final class BugCatalogue {
                         + sim.netfront().outstandingRequests() + " requests posted");
     }
 
-    // ---- 5. page-offset fragment under-count before the 3.14 fix ----------------------------------
-
-    /** The 3.14 worst case before "worse-case estimate ... is underestimating": fragments by size only. */
-    static int worstCaseBeforeOffsetFix(Skb skb) {
-        int page = Netif.PAGE_SIZE;
-        long n = (skb.headOffset() % page + (long) skb.headLength() + page - 1) / page;
-        for (int k = 0; k < skb.fragCount(); k++) {
-            n += (skb.fragLength(k) + page - 1) / page;
-        }
-        return (int) Math.min(n, KernelLimits.MAX_SKB_FRAGS_LATER) + (skb.hasGso() ? 1 : 0);
-    }
-
-    private static BugCase fragOffsetUndercount() {
-        Skb skb = Skb.builder().head(0, 1000).frag(100, 8192).build();
-        Generation buggy = new Generation(
-                PackingPolicy.COALESCE_COMPOUND.label(), "worst-case-3.14 before the offset fix", "3.14");
-        Generation fixed =
-                gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, EngineProfile.LINUX_3_14);
-        return new BugCase(
-                "frag-offset-undercount",
-                "the 3.14 worst case counted ceil(size / 4096) per fragment: an 8192-byte fragment at offset 100"
-                        + " splits 3996 + 4096 + 100 and takes 3 slots, counted 2",
-                "[recall] \"xen-netback: worse-case estimate in xenvif_rx_action is underestimating\", P. Durrant,"
-                        + " Mar 2014; code S314",
-                "an 8192-byte fragment at page offset 100 of an order-2 page behind a 1000-byte head: " + skb,
-                Invariant.SLOTS_WITHIN_ESTIMATE.label(),
-                buggy,
-                fixed,
-                () -> {
-                    RxPlan p = RxPacker.of(PackingPolicy.COALESCE_COMPOUND).plan(skb);
-                    RxPlan withOld = new RxPlan(p.packetLength(), worstCaseBeforeOffsetFix(skb), p.ops(), p.slots());
-                    return checked(skb, withOld, buggy, Invariant.SLOTS_WITHIN_ESTIMATE);
-                },
-                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, fixed));
-    }
-
-    // ---- 6 and 7. the capped estimate --------------------------------------------------------------
-
-    /** Head 300 bytes and 17 fragments of 3800 bytes, 64900 bytes of TCPv4 GSO. */
-    static Skb cappedPacket() {
-        Skb.Builder b = Skb.builder().maxFrags(KernelLimits.MAX_SKB_FRAGS_LATER).head(0, 300);
-        for (int k = 0; k < KernelLimits.MAX_SKB_FRAGS_LATER; k++) {
-            b.frag(0, 3800);
-        }
-        return b.gso(1448, GsoType.TCPV4).build();
-    }
+    // ---- the overflow check on meta slots, through the engine -------------------------------------
 
     private static BugCase metaVersusSlotCheck() {
         Skb skb = cappedPacket();
@@ -361,58 +423,67 @@ public final class BugCatalogue {
                 "meta-vs-slot-check",
                 "the overflow check compared meta slots, not ring slots: a GSO packet's extra slot is in no meta"
                         + " entry, so an overrun by one went unseen",
-                "[recall] \"xen-netback: BUG_ON in xenvif_rx_action() not catching overflow\", P. Durrant, 2014;"
-                        + " code S314",
+                "1425c7a4e8d3 \"xen-netback: BUG_ON in xenvif_rx_action() not catching overflow\" (P. Durrant,"
+                        + " 2014): the check after xenvif_gop_skb compares the req_cons delta, not"
+                        + " meta_slots_used, with max_slots_needed",
                 "64900 bytes of TCPv4 GSO in a 300-byte head and 17 fragments of 3800 bytes: " + skb,
                 OVERFLOW_CHECK_CATCHES_OVERRUN,
                 buggy,
                 fixed,
-                () -> overflowCheck(skb, buggy, true),
-                () -> overflowCheck(skb, fixed, false));
+                () -> metaCheckRun(skb, buggy),
+                () -> slotCheckRun(skb, fixed));
     }
 
-    private static BugResult overflowCheck(Skb skb, Generation g, boolean metaCheck) {
-        RxPlan plan = RxPacker.builder(PackingPolicy.COALESCE_COMPOUND)
-                .estimator(SlotEstimator.WORST_CASE_3_14)
-                .build()
-                .plan(skb);
-        int ring = plan.slotCount();
-        int meta = 0;
-        for (SlotResponse s : plan.slots()) {
-            if (s instanceof DataResponse) {
-                meta++;
-            }
-        }
-        int est = plan.estimate();
-        int checked = metaCheck ? meta : ring;
+    /**
+     * The packet through the engine that reserves the 3.14 worst case but checks nothing after
+     * packing (the 2010 profile): the batch report gives its meta slots, the ring its slots used.
+     */
+    private static BugResult metaCheckRun(Skb skb, Generation g) {
+        GuestRxSimulation sim = GuestRxSimulation.builder()
+                .backend(b -> b.profile(EngineProfile.LINUX_2010).maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER))
+                .vif(v -> v.policy(PackingPolicy.COALESCE_COMPOUND).estimator(SlotEstimator.WORST_CASE_3_14))
+                .keepReceived(false)
+                .build();
+        int before = sim.nextRequestIndex();
+        sim.send(skb, new byte[skb.length()]);
+        sim.step();
+        BatchReport r = sim.vif().lastBatch();
+        int ring = sim.nextRequestIndex() - before;
+        int meta = r.metaSlots().isEmpty() ? 0 : r.metaSlots().get(0);
+        int est = SlotEstimator.WORST_CASE_3_14.estimate(skb, FrontendFeatures.DEFAULT, Netif.MAX_BUFFER_OFFSET);
+        boolean fires = meta > est;
         boolean overrun = ring > est;
-        boolean fires = checked > est;
-        String details = "ring slots " + ring + ", meta slots " + meta + ", max_slots_needed " + est + ": the check"
-                + " compares " + (metaCheck ? "meta slots" : "the req_cons delta") + " (" + checked + ") and "
-                + (fires ? "fires" : "does not fire") + (overrun ? " on an overrun" : "");
-        return new BugResult(g, overrun && !fires, OVERFLOW_CHECK_CATCHES_OVERRUN, details);
+        return new BugResult(
+                g,
+                overrun && !fires,
+                OVERFLOW_CHECK_CATCHES_OVERRUN,
+                "ring slots " + ring + ", meta slots " + meta + ", max_slots_needed " + est + ": the check"
+                        + " compares meta slots (" + meta + ") and " + (fires ? "fires" : "does not fire")
+                        + (overrun ? " on an overrun" : ""));
     }
 
-    private static BugCase cappedEstimate() {
-        Skb skb = cappedPacket();
-        Generation buggy =
-                gen(PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, EngineProfile.LINUX_3_14);
-        Generation fixed = gen(PackingPolicy.FULL_PAGE, SlotEstimator.WORST_CASE_3_14, EngineProfile.LINUX_3_14);
-        return new BugCase(
-                "capped-estimate",
-                "the worst case is capped at MAX_SKB_FRAGS (17) but the start_new_rx_buffer walk still gives"
-                        + " the head and each fragment a slot: 18 data slots",
-                "[recall] \"xen-netback: Fix handling of skbs requiring too many slots\", Z. Kiss, 2014"
-                        + " (full_coalesce in S316); later always full packing, 1650d5455bd2, 4.0",
-                "64900 bytes of TCPv4 GSO in a 300-byte head and 17 fragments of 3800 bytes: " + skb,
-                Invariant.SLOTS_WITHIN_ESTIMATE.label(),
-                buggy,
-                fixed,
-                () -> estimateResult(skb, PackingPolicy.COALESCE_COMPOUND, SlotEstimator.WORST_CASE_3_14, buggy),
-                () -> estimateResult(skb, PackingPolicy.FULL_PAGE, SlotEstimator.WORST_CASE_3_14, fixed));
+    /** The packet through the 3.14 engine, whose check compares the {@code req_cons} delta. */
+    private static BugResult slotCheckRun(Skb skb, Generation g) {
+        GuestRxSimulation sim = drained(
+                GuestRxSimulation.builder()
+                        .backend(b -> b.profile(EngineProfile.LINUX_3_14))
+                        .vif(v -> v.policy(PackingPolicy.COALESCE_COMPOUND).estimator(SlotEstimator.WORST_CASE_3_14)),
+                skb,
+                1);
+        VifStatistics v = sim.statistics().vif();
+        int ring = RxPacker.of(PackingPolicy.COALESCE_COMPOUND).plan(skb).slotCount();
+        int est = SlotEstimator.WORST_CASE_3_14.estimate(skb, FrontendFeatures.DEFAULT, Netif.MAX_BUFFER_OFFSET);
+        boolean overrun = ring > est;
+        boolean fires = v.estimateOverruns() > 0;
+        return new BugResult(
+                g,
+                overrun && !fires,
+                OVERFLOW_CHECK_CATCHES_OVERRUN,
+                "ring slots " + ring + ", max_slots_needed " + est + ": the engine compares the req_cons delta and "
+                        + (fires ? "fires (the packet is dropped, " + v.packetsDropped() + ")" : "does not fire"));
     }
 
-    // ---- 11. copy status mis-attribution ---------------------------------------------------------
+    // ---- copy status mis-attribution, through the engine ------------------------------------------
 
     private static BugCase copyStatusMisattribution() {
         Skb a = Skb.builder().head(0, 100).frag(0, 100).frag(0, 100).build();
@@ -425,8 +496,11 @@ public final class BugCatalogue {
                 "check-gop-misattribution",
                 "netbk_check_gop steps one op per meta slot, but a slot can take several ops: B's failure is"
                         + " charged to C",
-                "model observation, no report found (research §2 item 11); check_gop in S30 through S49; the"
-                        + " rx.c rewrite records a ring index per op (RXold/RXnew)",
+                "no upstream report found (a finding of this model): netbk_check_gop (2010"
+                        + " drivers/xen/netback/netback.c) and xenvif_check_gop (Linux 3.x"
+                        + " drivers/net/xen-netback/netback.c) consume meta_slots_used copy ops per packet although a"
+                        + " buffer may take several; rx.c since eb1723a29b9a \"xen-netback: refactor guest rx\""
+                        + " records each op's ring index (xenvif_rx_copy_add)",
                 "one batch: A " + a + " (3 ops, 1 slot); B " + b + " (1 op, its grant fails); C " + c
                         + " (2 ops, 2 slots)",
                 ERROR_CHARGED_TO_OWN_PACKET,
@@ -436,50 +510,49 @@ public final class BugCatalogue {
                 () -> attribution(List.of(a, b, c), fixed, false));
     }
 
+    /**
+     * One batch of the three packets through the 2010 engine, B's request given a reference beyond
+     * the guest's grant table: the batch report holds each op's real {@code GNTTABOP_copy} status,
+     * which packets the engine marked (its own record per op) and which the 2010 {@code
+     * netbk_check_gop} walk would have marked.
+     */
     private static BugResult attribution(List<Skb> batch, Generation g, boolean seed) {
-        RxPacker packer = RxPacker.of(PackingPolicy.COALESCE);
-        int[] meta = new int[batch.size()];
-        int nOps = 0;
-        for (int j = 0; j < batch.size(); j++) {
-            nOps += packer.plan(batch.get(j)).ops().size();
+        GuestRxSimulation sim = GuestRxSimulation.builder().keepReceived(false).build();
+        for (Skb skb : batch) {
+            sim.send(skb, new byte[skb.length()]);
         }
-        int[] opPacket = new int[nOps];
-        int[] status = new int[nOps];
-        int i = 0;
-        for (int j = 0; j < batch.size(); j++) {
-            RxPlan plan = packer.plan(batch.get(j));
-            for (SlotResponse s : plan.slots()) {
-                meta[j] += s instanceof DataResponse ? 1 : 0;
-            }
-            for (int k = 0; k < plan.ops().size(); k++) {
-                opPacket[i] = j;
-                status[i++] = j == 1 ? GntStatus.GENERAL_ERROR : GntStatus.OKAY;
-            }
+        sim.netfront().faults().setGrefBeyondTable(sim.nextRequestIndex() + 1);
+        sim.step();
+        BatchReport r = sim.vif().lastBatch();
+        List<Boolean> bad = seed ? r.seedErrored() : r.errored();
+        int failed = -1;
+        for (int i = 0; i < r.opStatus().size() && failed < 0; i++) {
+            failed = r.opStatus().get(i) != 0 ? i : -1;
         }
-        boolean[] bad = seed
-                ? CheckGop.seedAttribution(meta, status)
-                : CheckGop.modelAttribution(opPacket, status, batch.size());
         StringBuilder marked = new StringBuilder();
-        for (int j = 0; j < bad.length; j++) {
-            if (bad[j]) {
+        for (int j = 0; j < bad.size(); j++) {
+            if (bad.get(j)) {
                 marked.append(marked.length() > 0 ? ", " : "").append((char) ('A' + j));
             }
         }
-        boolean right = !bad[0] && bad[1] && !bad[2];
+        boolean right = bad.size() == 3 && !bad.get(0) && bad.get(1) && !bad.get(2);
         return new BugResult(
                 g,
                 !right,
                 ERROR_CHARGED_TO_OWN_PACKET,
-                "op " + (meta[0] == 1 ? 3 : -1) + " (B's) failed; NETIF_RSP_ERROR written for "
-                        + (marked.length() == 0 ? "no packet" : marked) + "; expected B");
+                "op " + failed + " ("
+                        + (failed < 0
+                                ? "none"
+                                : "packet " + (char) ('A' + r.opPacket().get(failed)))
+                        + ") failed; NETIF_RSP_ERROR written for " + (marked.length() == 0 ? "no packet" : marked)
+                        + "; expected B");
     }
 
-    // ---- 9. XSA-392 stall detection ----------------------------------------------------------------
+    // ---- XSA-392 stall detection, through the rx.c engine -----------------------------------------
 
     private static BugCase xsa392StallDetection() {
         Skb skb = Skb.builder().head(0, 1514).frag(0, 4000).build();
         int needed = SlotEstimator.RX_SLOTS_NEEDED.estimate(skb, FrontendFeatures.DEFAULT, Netif.MAX_BUFFER_OFFSET);
-        int free = 1;
         Generation buggy =
                 gen(PackingPolicy.FULL_PAGE, SlotEstimator.RX_SLOTS_NEEDED, "rx.c before XSA-392 (avail < 1)");
         Generation fixed = gen(
@@ -488,54 +561,146 @@ public final class BugCatalogue {
                 "xsa-392-stall",
                 "the stall test compared free requests with 1, not rx_slots_needed: a head packet needing 2 slots"
                         + " with exactly 1 free never stalls",
-                "XSA-392 / CVE-2021-28714, Dec 2021, [recall] \"xen/netback: fix rx queue stall detection\";"
-                        + " code RXold vs RXnew",
-                "head packet " + skb + " (rx_slots_needed " + needed + "), " + free + " request free, the guest"
-                        + " posting no more",
+                "XSA-392 / CVE-2021-28714 (Dec 2021): \"xen/netback: fix rx queue stall detection\" makes"
+                        + " xenvif_rx_queue_stalled and xenvif_rx_queue_ready (drivers/net/xen-netback/rx.c) compare"
+                        + " the free requests with rx_slots_needed instead of 1",
+                "head packet " + skb + " (rx_slots_needed " + needed + ") on the rx.c engine, after 255 one-slot"
+                        + " packets left 1 request free and the guest posting no more",
                 STALL_DETECTED,
                 buggy,
                 fixed,
-                () -> stall(StallDetection.Rule.ONE_SLOT, free, needed, buggy),
-                () -> stall(StallDetection.Rule.SLOTS_NEEDED, free, needed, fixed));
+                () -> stallDetection(skb, StallDetection.Rule.ONE_SLOT, buggy),
+                () -> stallDetection(skb, StallDetection.Rule.SLOTS_NEEDED, fixed));
     }
 
-    private static BugResult stall(StallDetection.Rule rule, int free, int needed, Generation g) {
+    /** Rounds run before the stall test: enough for the one-slot packets to go and the last to wait. */
+    private static final int STALL_ROUNDS = 16;
+
+    /**
+     * Runs the rx.c engine until the guest has one request left and the head packet needs two, then
+     * applies the generation's stall test to what the engine holds: the free requests ({@code
+     * req_prod - req_cons}) and the head packet's {@code rx_slots_needed}.
+     */
+    private static BugResult stallDetection(Skb skb, StallDetection.Rule rule, Generation g) {
+        GuestRxSimulation sim = GuestRxSimulation.builder()
+                .backend(b -> b.profile(EngineProfile.RX_C))
+                .keepReceived(false)
+                .build();
+        sim.stopGuestPosting();
+        Skb small = Skb.builder().head(0, 60).build();
+        for (int i = 0; i < KernelLimits.NET_RX_RING_SIZE - 1; i++) {
+            sim.send(small, new byte[small.length()]);
+        }
+        sim.send(skb, new byte[skb.length()]);
+        for (int round = 0; round < STALL_ROUNDS; round++) {
+            sim.step(); // not drain(): the waiting packet changes the statistics in every round
+        }
+        int free = sim.netfront().ring().ring().reqProd() - sim.nextRequestIndex();
+        int needed = SlotEstimator.RX_SLOTS_NEEDED.estimate(skb, FrontendFeatures.DEFAULT, Netif.MAX_BUFFER_OFFSET);
+        boolean stuck = sim.statistics().inFlight() > 0;
         boolean stalled = StallDetection.stalled(rule, free, needed);
-        boolean stuck = !StallDetection.canPlace(free, needed);
         return new BugResult(
                 g,
                 stuck && !stalled,
                 STALL_DETECTED,
-                free + " free, " + needed + " needed: the packet " + (stuck ? "cannot" : "can") + " be placed and the"
-                        + " queue " + (stalled ? "is" : "is not") + " declared stalled");
+                free + " free, " + needed + " needed: the packet " + (stuck ? "waits" : "was placed") + " ("
+                        + sim.statistics().delivered() + " delivered) and the queue "
+                        + (stalled ? "is" : "is not") + " declared stalled");
     }
 
-    // ---- 8. iPXE ----------------------------------------------------------------------------------
+    // ---- iPXE, through the 2010 engine's admission -------------------------------------------------
 
     private static BugCase ipxeRequiredSlots() {
         int posted = 4;
-        Generation buggy =
-                new Generation(PackingPolicy.FULL_PAGE.label(), "MAX_SKB_FRAGS + 1 required", "4.x with f48da8b14d04");
+        Generation buggy = new Generation(
+                PackingPolicy.COALESCE.label(),
+                "MAX_SKB_FRAGS + 2 required of every frontend",
+                "2010 admission (netbk_queue_full)");
         Generation fixed = new Generation(
-                PackingPolicy.FULL_PAGE.label(), "ceil(mtu / 4096) without GSO", "4.x with 1d5d48523900");
+                PackingPolicy.COALESCE.label(),
+                "ceil(mtu / 4096) required without GSO",
+                "2010 admission (netbk_queue_full)");
         return new BugCase(
                 "ipxe-required-slots",
                 "netback waited for MAX_SKB_FRAGS + 1 free requests; iPXE posts only 4, so it never received",
-                "[msg] 1d5d48523900 \"xen-netback: require fewer guest Rx slots when not using GSO\", Sept 2015;"
-                        + " after f48da8b14d04 \"fix unlimited guest Rx internal queue and carrier flapping\", 2014",
-                "a frontend without GSO or scatter-gather posting " + posted + " RX requests, MTU 1500",
+                "1d5d48523900 \"xen-netback: require fewer guest Rx slots when not using GSO\" (D. Vrabel, Sept"
+                        + " 2015), fixing the regression of f48da8b14d04 \"xen-netback: fix unlimited guest Rx"
+                        + " internal queue and carrier flapping\": iPXE's PV frontend places only 4 requests on the"
+                        + " RX ring",
+                "a frontend without GSO or scatter-gather posting " + posted + " RX requests, MTU 1500, one"
+                        + " 60-byte packet",
                 REQUIRED_SLOTS_POSTABLE,
                 buggy,
                 fixed,
-                () -> required(Vif.maxRequiredRxSlots(1500, true, KernelLimits.MAX_SKB_FRAGS_LATER), posted, buggy),
-                () -> required(Vif.maxRequiredRxSlots(1500, false, KernelLimits.MAX_SKB_FRAGS_LATER), posted, fixed));
+                () -> ipxeRun(true, posted, buggy),
+                () -> ipxeRun(false, posted, fixed));
     }
 
-    private static BugResult required(int required, int posted, Generation g) {
+    /**
+     * A vif whose admission requires {@code max_required_rx_slots} free requests (with the
+     * scatter-gather term, as f48da8b14d04 required {@code MAX_SKB_FRAGS + 1} of every frontend, or
+     * without it), and an iPXE-like frontend that posts {@code posted} requests and nothing more.
+     */
+    private static BugResult ipxeRun(boolean requireFragments, int posted, Generation g) {
+        Hypervisor hv = new Hypervisor();
+        Domain backend = hv.createDomain(GuestRxSimulation.BACKEND_DOMID);
+        Domain guest = hv.createDomain(GuestRxSimulation.GUEST_DOMID);
+        RxRing ring = RxRing.create();
+        EventChannel channel = hv.bindInterdomain(backend, guest);
+        int[] answered = new int[2];
+        Vif vif = Vif.builder(hv, backend, GuestRxSimulation.GUEST_DOMID, ring.attachBack(0), channel.first())
+                .scatterGather(requireFragments)
+                .maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER)
+                .listener(new VifListener() {
+                    @Override
+                    public void responded(long tag, boolean error, int slots) {
+                        answered[0]++;
+                    }
+
+                    @Override
+                    public void dropped(long tag, DropReason reason) {
+                        answered[1]++;
+                    }
+                })
+                .build();
+        RxRing.FrontRing front = ring.attachFront(0);
+        for (int i = 0; i < posted; i++) {
+            front.postRequest(i, guest.grantTable().grantAccess(backend.domid(), guest.allocateFrame(), false));
+        }
+        front.pushRequestsAndCheckNotify();
+        vif.frontendEvent();
+        Skb skb = Skb.builder().head(0, 60).build();
+        vif.startXmit(skb, new byte[skb.length()], 0);
+        vif.rxAction();
+        int required = Vif.maxRequiredRxSlots(1500, requireFragments, KernelLimits.MAX_SKB_FRAGS_LATER);
         return new BugResult(
                 g,
-                required > posted,
+                answered[0] == 0,
                 REQUIRED_SLOTS_POSTABLE,
-                "the backend waits for " + required + " free requests; the frontend posts " + posted);
+                "the backend waits for " + required + " free request" + (required == 1 ? "" : "s")
+                        + "; the frontend posts " + posted + ": the packet" + " is "
+                        + (answered[0] > 0 ? "delivered" : "dropped (" + answered[1] + " dropped)"));
+    }
+
+    // ---- FreeBSD's 16-bit packet size --------------------------------------------------------------
+
+    private static BugCase freeBsdSixteenBitSize() {
+        Skb skb = Skb.builder().head(0, 1).frag(0, 65535).build();
+        Generation buggy = gen(PackingPolicy.FREEBSD, SlotEstimator.FREEBSD_LIST_LEN, EngineProfile.FREEBSD);
+        Generation fixed = gen(PackingPolicy.FULL_PAGE, SlotEstimator.RX_SLOTS_NEEDED, EngineProfile.RX_C);
+        return new BugCase(
+                "freebsd-16bit-size",
+                "FreeBSD's packet size is 16 bits: a packet of 65536 bytes counts 0 slots, gets no copy and no"
+                        + " response, and vanishes",
+                "no upstream report found (a finding of this model): FreeBSD sys/dev/xen/netback/netback.c,"
+                        + " struct xnb_pkt's uint16_t size set from m_pkthdr.len in xnb_mbufc2pkt, and"
+                        + " xnb_rxpkt2gnttab's uint16_t size_remaining; Linux rx.c counts the length in 32 bits"
+                        + " (rx_slots_needed, xenvif_rx_skb)",
+                "a 1-byte head and a 65535-byte fragment: " + skb,
+                Invariant.LENGTH_SUM.label(),
+                buggy,
+                fixed,
+                () -> checked(skb, RxPacker.of(PackingPolicy.FREEBSD).plan(skb), buggy, Invariant.LENGTH_SUM),
+                () -> checked(skb, RxPacker.of(PackingPolicy.FULL_PAGE).plan(skb), fixed, Invariant.LENGTH_SUM));
     }
 }

@@ -2,8 +2,10 @@ package io.github.netbackrx.bugs;
 
 /**
  * The {@code rx.c} stall test as a pure function of the free requests and the head packet's need
- * ({@code xenvif_rx_queue_stalled} / {@code xenvif_rx_queue_ready}, research §1.5; the time condition
- * {@code now > last_rx_time + stall_timeout} is left out: the model has no clock).
+ * ({@code xenvif_rx_queue_stalled} / {@code xenvif_rx_queue_ready} of {@code
+ * drivers/net/xen-netback/rx.c}; the time condition {@code now > last_rx_time + stall_timeout} is
+ * left out: the model has no clock). The {@code xsa-392-stall} case applies it to the state the
+ * {@code rx.c} engine is left in.
  *
  * <p>Before XSA-392 (CVE-2021-28714, "xen/netback: fix rx queue stall detection", Dec 2021) a queue
  * counted as stalled only when fewer than one request was free ({@link Rule#ONE_SLOT}); a head

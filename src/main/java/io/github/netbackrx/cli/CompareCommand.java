@@ -7,6 +7,7 @@ import io.github.netbackrx.core.PlanChecker;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.RxPacker;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.netfront.GuestKernel;
 import io.github.netbackrx.netfront.NetfrontLimits;
 import io.github.netbackrx.trace.TraceWriter;
 import java.io.IOException;
@@ -16,8 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVPrinter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JsonGenerator;
 
@@ -28,9 +31,10 @@ import tools.jackson.core.JsonGenerator;
         description = {
             "Plans every packet of the trace (or of --workload, or --capture, as for 'plan') under every policy and prints, per packet and in total, one"
                     + " row per policy: ring slots used and estimated, copy ops, the bytes of each data slot,"
-                    + " the first data slot's bytes, whether Linux netfront accepts the layout (at most 18"
-                    + " data slots, 19 when the first holds at most 256 bytes; every status >= 0 and offset +"
-                    + " status <= 4096) and the invariants the plan breaks. A policy that refuses a packet"
+                    + " the first data slot's bytes, whether the guest's Linux netfront accepts the layout"
+                    + " (--guest current: at most 17 data slots, 18 when the first holds at most 256 bytes;"
+                    + " --guest 2010: 18, or 19; every status >= 0 and offset + status <= 4096) and the"
+                    + " invariants the plan breaks. A policy that refuses a packet"
                     + " says so in its row. docs/cli.md describes the output, docs/output-formats.md its json and csv"
                     + " forms."
         },
@@ -53,6 +57,27 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
 
     @Mixin
     private OutputFormat.Option format;
+
+    @Option(
+            names = "--guest",
+            paramLabel = "KERNEL",
+            defaultValue = "current",
+            converter = GuestKernelConverter.class,
+            description = "the guest kernel whose netfront judges each layout: current (MAX_SKB_FRAGS 17) or 2010"
+                    + " (MAX_SKB_FRAGS 18) (default: ${DEFAULT-VALUE})")
+    private GuestKernel guest;
+
+    /** Reads {@code --guest} by the kernel's label. */
+    static final class GuestKernelConverter implements CommandLine.ITypeConverter<GuestKernel> {
+        @Override
+        public GuestKernel convert(String value) {
+            try {
+                return GuestKernel.fromLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     /** Running totals of one policy. */
     private static final class Totals {
@@ -107,12 +132,13 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         return source.run(main().stdin(), err, PacketSource.DEFAULT_WORKLOAD_PACKETS, p -> null, (input, pass) -> {
             try (Sink sink = sink(format.format(), spec.commandLine().getOut(), input.description())) {
-                return compare(pass, packers, sink);
+                return compare(pass, packers, guest, sink);
             }
         });
     }
 
-    private static int compare(PacketSource.Pass pass, RxPacker[] packers, Sink sink) throws IOException {
+    private static int compare(PacketSource.Pass pass, RxPacker[] packers, GuestKernel guest, Sink sink)
+            throws IOException {
         Totals[] totals = new Totals[packers.length];
         for (int p = 0; p < packers.length; p++) {
             totals[p] = new Totals();
@@ -123,7 +149,7 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
         while (pass.next()) {
             Skb skb = pass.packet().skb();
             for (int p = 0; p < packers.length; p++) {
-                rows[p] = row(packers[p], skb, buffer, totals[p]);
+                rows[p] = row(packers[p], guest, skb, buffer, totals[p]);
             }
             sink.packet(index++, skb, rows);
         }
@@ -136,7 +162,7 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
     }
 
     /** One policy's row for one packet, and its share of the totals. */
-    private static Row row(RxPacker packer, Skb skb, PlanBuffer b, Totals t) {
+    private static Row row(RxPacker packer, GuestKernel guest, Skb skb, PlanBuffer b, Totals t) {
         try {
             packer.plan(skb, b);
         } catch (PolicyViolationException e) {
@@ -157,7 +183,7 @@ final class CompareCommand extends CommandBase implements Callable<Integer> {
             }
         }
         t.dataSlots += data;
-        String rejection = NetfrontLimits.rejection(b);
+        String rejection = NetfrontLimits.rejection(guest, b);
         t.packets++;
         t.slots += b.slotCount();
         t.estimate += b.estimate();

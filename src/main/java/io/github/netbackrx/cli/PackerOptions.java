@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options that configure a packer beyond its policy, shared by {@code plan} and {@code
- * compare}: {@code MAX_BUFFER_OFFSET} and the frontend's negotiated features.
+ * compare}: {@code MAX_BUFFER_OFFSET}, the frontend's negotiated features and {@code --faithful}.
  */
 final class PackerOptions {
 
@@ -47,6 +47,12 @@ final class PackerOptions {
             names = "--no-hash",
             description = "the frontend configured no hash: full-page sends no hash extra for a packet's hash=")
     private boolean noHash;
+
+    @Option(
+            names = "--faithful",
+            description = "write what the upstream code writes, without the model's two conventions: the GSO extra"
+                    + " says tcpv4 under coalesce, per-frag and freebsd; freebsd's more_data test counts the extra")
+    private boolean faithful;
 
     /** Whether {@code --max-buffer-offset} was given. */
     boolean hasMaxBufferOffset() {
@@ -126,7 +132,7 @@ final class PackerOptions {
         if (lenient && !policy.coalesceFamily()) {
             features = features.withGsoPrefixMask(0);
         }
-        RxPacker.Builder b = RxPacker.builder(policy).features(features);
+        RxPacker.Builder b = RxPacker.builder(policy).features(features).faithful(faithful);
         if (maxBufferOffset != null && !(lenient && !policy.coalesceFamily())) {
             int n = maxBufferOffset;
             if (n < 1 || n > Netif.PAGE_SIZE) {

@@ -2,6 +2,7 @@ package io.github.netbackrx.cli;
 
 import io.github.netbackrx.core.Finding;
 import io.github.netbackrx.core.PackingPolicy;
+import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PlanChecker;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.RxPacker;
@@ -39,12 +40,14 @@ final class TracePlanner {
         PackingPolicy policy = packer.policy();
         List<LineError> errors = new ArrayList<>(trace.errors());
         List<Planned> planned = new ArrayList<>(trace.packets().size());
+        PlanBuffer buffer = new PlanBuffer();
         int index = 0;
         for (TracePacket packet : trace.packets()) {
             try {
-                RxPlan plan = packer.plan(packet.skb());
-                planned.add(new Planned(
-                        index, packet, plan, PlanChecker.check(packet.skb(), plan, packer.maxBufferOffset())));
+                packer.plan(packet.skb(), buffer);
+                // checked on the buffer, which carries what the immutable plan cannot (PlanChecker)
+                List<Finding> findings = PlanChecker.check(packet.skb(), buffer);
+                planned.add(new Planned(index, packet, buffer.toPlan(), findings));
             } catch (PolicyViolationException e) {
                 errors.add(new LineError(packet.lineNumber(), refusal(policy, e)));
             }

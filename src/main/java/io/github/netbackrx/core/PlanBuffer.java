@@ -30,6 +30,13 @@ public final class PlanBuffer {
 
     private int packetLength;
     private int maxBufferOffset = Netif.MAX_BUFFER_OFFSET;
+    /**
+     * Whether a fragment's op reads from the fragment's first 4 KiB page however far its offset
+     * reaches (the pre-2010 {@code netbk_gop_frag} passes {@code frags[i].page} and {@code
+     * page_offset} unchanged), rather than from the frame {@code offset / 4096} of a compound page.
+     * Set by the {@link PackingPolicy#PER_FRAG} packer; {@link PlanChecker} reads it.
+     */
+    boolean fragOpsInFirstPage;
 
     // the estimate, computed on first read from the inputs of the last plan (see estimate())
     private int estimate;
@@ -62,6 +69,7 @@ public final class PlanBuffer {
     void reset(int packetLength, int maxBufferOffset) {
         this.packetLength = packetLength;
         this.maxBufferOffset = maxBufferOffset;
+        this.fragOpsInFirstPage = false;
         this.opCount = 0;
         this.slotCount = 0;
     }

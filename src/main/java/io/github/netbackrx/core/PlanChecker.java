@@ -6,8 +6,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Checks a plan against the model's {@link Invariant}s ({@code model-spec.md} §5) and reports every
- * broken one as a {@link Finding} whose details name the offending values.
+ * Checks a plan against the model's {@link Invariant}s (listed in {@code docs/packing-rules.md})
+ * and reports every broken one as a {@link Finding} whose details name the offending values.
+ *
+ * <p>An op's source is read in 4 KiB frames: an op at source offset {@code o} reads frame {@code o
+ * / 4096} of its area's (possibly compound) page, as every generation since Linux 3.7 does ({@code
+ * page += offset >> PAGE_SHIFT}). The one exception is a fragment op of a {@link
+ * PackingPolicy#PER_FRAG} plan checked from its {@link PlanBuffer}: the pre-2010 {@code
+ * netbk_gop_frag} names the fragment's first page with the whole {@code page_offset}, so such an op
+ * at an offset of 4096 or more is a {@link Invariant#SOURCE_WITHIN_FRAME} finding ({@code
+ * GNTTABOP_copy} refuses it with {@code GNTST_bad_copy_arg}). An {@link RxPlan} does not carry that
+ * mark, so checking one applies the frame rule only.
  *
  * <p>A GSO prefix slot ({@link PlanBuffer#slotIsPrefix(int)}) is not a data slot for any
  * invariant: its status counts buffers, not bytes, and the first data slot is the one after it.
@@ -114,7 +123,12 @@ public final class PlanChecker {
         for (int i = 0; i < p.opCount(); i++) {
             int off = p.opSourceOffset(i);
             int len = p.opLength(i);
-            if (len > 0 && off / Netif.PAGE_SIZE != (off + len - 1) / Netif.PAGE_SIZE) {
+            if (len > 0 && p.fragOpsInFirstPage && p.opSource(i) >= 0 && off >= Netif.PAGE_SIZE) {
+                out.add(new Finding(
+                        Invariant.SOURCE_WITHIN_FRAME,
+                        "op " + i + " (" + CopyOp.sourceName(p.opSource(i)) + ") reads offset " + off + " + length "
+                                + len + " of the fragment's first 4096-byte page, the page the op names"));
+            } else if (len > 0 && off / Netif.PAGE_SIZE != (off + len - 1) / Netif.PAGE_SIZE) {
                 out.add(new Finding(
                         Invariant.SOURCE_WITHIN_FRAME,
                         "op " + i + " (" + CopyOp.sourceName(p.opSource(i)) + ") reads offset " + off + " + length "

@@ -48,6 +48,14 @@ import java.util.Objects;
  * GSO extra. {@link Builder#estimator(SlotEstimator)} pairs the walk with another generation's
  * estimate, so that an under-count shows as {@link Invariant#SLOTS_WITHIN_ESTIMATE}.
  *
+ * <h2>Conventions</h2>
+ *
+ * <p>Two deliberate conventions make plans of different generations comparable: the GSO extra
+ * carries the packet's type (the 2010 driver, the driver before it and FreeBSD always wrote
+ * TCPv4), and under {@code freebsd} every data slot but the last carries {@code more_data}
+ * (FreeBSD's test counts the extra's response). {@link Builder#faithful(boolean)} drops both, so
+ * that a plan is what the upstream code writes.
+ *
  * <p>Packers are immutable and thread-safe; {@link #plan(Skb, PlanBuffer)} allocates nothing once
  * the buffer has grown to the packet's size.
  */
@@ -60,8 +68,15 @@ public final class RxPacker {
     private final SlotEstimator estimator;
     /** The policy as a small int for the dispatch in {@link #plan(Skb, PlanBuffer)}. */
     private final int kind;
-    /** Whether the policy has the page rule (coalesce, per-frag): every area within one page. */
-    private final boolean pageRule;
+    /** Whether the policy refuses what the 2010 driver would {@code BUG()} on ({@link #checkPages}). */
+    private final boolean bugRule;
+    /** Whether the model's two conventions are dropped ({@link Builder#faithful(boolean)}). */
+    private final boolean faithful;
+    /**
+     * Whether the GSO extra carries TCPv4 whatever the packet's type: faithful to a generation that
+     * always wrote {@code XEN_NETIF_GSO_TYPE_TCPV4} (2010, before 2010, FreeBSD).
+     */
+    private final boolean gsoAlwaysTcpv4;
 
     private static final int K_COALESCE = 0;
     private static final int K_COMPOUND = 1;
@@ -84,7 +99,12 @@ public final class RxPacker {
             case FULL_PAGE -> K_FULL_PAGE;
             case FREEBSD -> K_FREEBSD;
         };
-        this.pageRule = b.policy == PackingPolicy.COALESCE || b.policy == PackingPolicy.PER_FRAG;
+        this.bugRule = b.policy == PackingPolicy.COALESCE;
+        this.faithful = b.faithful;
+        this.gsoAlwaysTcpv4 = b.faithful
+                && (b.policy == PackingPolicy.COALESCE
+                        || b.policy == PackingPolicy.PER_FRAG
+                        || b.policy == PackingPolicy.FREEBSD);
     }
 
     /**
@@ -126,6 +146,20 @@ public final class RxPacker {
     /** @return the estimator whose count each plan carries as its estimate */
     public SlotEstimator estimator() {
         return estimator;
+    }
+
+    /** @return whether the plans are what the upstream code writes, without the model's conventions */
+    public boolean faithful() {
+        return faithful;
+    }
+
+    /**
+     * The type the GSO extra carries: the packet's ({@code u.gso.type} as Linux 3.x and {@code rx.c}
+     * derive it from {@code gso_type}), or TCPv4 under {@link Builder#faithful(boolean)} for the
+     * generations that always wrote it.
+     */
+    private GsoType extraGsoType(Skb skb) {
+        return gsoAlwaysTcpv4 ? GsoType.TCPV4 : skb.gsoType();
     }
 
     /**
@@ -181,7 +215,8 @@ public final class RxPacker {
     /**
      * Describes the configuration; features and estimator only when not the defaults.
      *
-     * @return e.g. {@code RxPacker[coalesce, maxBufferOffset=4096]}
+     * @return e.g. {@code RxPacker[coalesce, maxBufferOffset=4096]}, or {@code RxPacker[freebsd,
+     *     maxBufferOffset=4096, faithful]}
      */
     @Override
     public String toString() {
@@ -195,51 +230,60 @@ public final class RxPacker {
         if (estimator != policy.defaultEstimator()) {
             sb.append(", estimator=").append(estimator.label());
         }
+        if (faithful) {
+            sb.append(", faithful");
+        }
         return sb.append(']').toString();
     }
 
-    // ---- the page rule -------------------------------------------------------------------------
+    // ---- what the 2010 driver BUG()s on ------------------------------------------------------
 
     /**
-     * The page rule, from the facts {@link Skb} decided at construction; the exception (naming the
-     * first offending area) is built only when the rule is broken.
+     * Under {@link PackingPolicy#COALESCE}, refuses exactly what the 2010 driver would {@code
+     * BUG()} on: {@code count_skb_slots}' {@code BUG_ON(offset_in_page(skb->data) +
+     * skb_headlen(skb) > MAX_BUFFER_OFFSET)} (the head is taken at {@code offset_in_page}, so a head
+     * starting in a later page of its compound page is fine), and {@code netbk_gop_frag_copy}'s
+     * {@code BUG_ON(size + offset > PAGE_SIZE)} for a fragment, whose {@code page_offset} is used
+     * as it is. The facts come from {@link Skb}; the exception, naming the first offending area, is
+     * built only when the rule is broken. {@link PackingPolicy#PER_FRAG} refuses nothing: the
+     * pre-2010 {@code netbk_gop_frag} has no assertion and issues whatever op the area gives.
      */
     private void checkPages(Skb skb) {
         Objects.requireNonNull(skb, "skb");
-        if (pageRule
-                && (!skb.withinPages
-                        || policy == PackingPolicy.COALESCE && skb.headOffset() + skb.headLength() > maxBufferOffset)) {
+        if (bugRule
+                && (!skb.fragsWithinPages || (skb.headOffset() & (PAGE - 1)) + skb.headLength() > maxBufferOffset)) {
             throwPageViolation(skb);
         }
     }
 
     private void throwPageViolation(Skb skb) {
-        checkArea(skb.headOffset(), skb.headLength(), -1);
+        int offset = skb.headOffset();
+        int inPage = offset & (PAGE - 1);
+        int length = skb.headLength();
+        String at = offset == inPage ? "offset " + offset : "offset " + offset + " (" + inPage + " in its page)";
+        if (inPage + length > PAGE) {
+            throw new PolicyViolationException("head crosses a 4096-byte page: " + at + " + length " + length + " > "
+                    + PAGE + " (the 2010 rule would BUG())");
+        }
+        if (inPage + length > maxBufferOffset) {
+            throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: " + at + " + length " + length
+                    + " > " + maxBufferOffset
+                    + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
+        }
         for (int k = 0, n = skb.fragCount(); k < n; k++) {
-            checkArea(skb.fragOffset(k), skb.fragLength(k), k);
+            int o = skb.fragOffset(k);
+            int len = skb.fragLength(k);
+            String name = CopyOp.sourceName(k);
+            if (o >= PAGE) {
+                throw new PolicyViolationException(name + " starts beyond its first 4096-byte page: offset " + o
+                        + " >= " + PAGE + " (the 2010 rule would BUG())");
+            }
+            if (o + len > PAGE) {
+                throw new PolicyViolationException(name + " crosses a 4096-byte page: offset " + o + " + length " + len
+                        + " > " + PAGE + " (the 2010 rule would BUG())");
+            }
         }
-        throw new PolicyViolationException("head ends beyond MAX_BUFFER_OFFSET: offset " + skb.headOffset()
-                + " + length " + skb.headLength() + " > " + maxBufferOffset
-                + " (count_skb_slots would BUG(): the 2010 rule keeps the head in the first buffer)");
-    }
-
-    private void checkArea(int offset, int length, int source) {
-        if (offset >= PAGE || offset + length > PAGE) {
-            throw pageViolation(offset, length, source);
-        }
-    }
-
-    private PolicyViolationException pageViolation(int offset, int length, int source) {
-        String why = policy == PackingPolicy.COALESCE
-                ? " (the 2010 rule would BUG())"
-                : " (the pre-2010 rule copies each area with one grant copy within one page)";
-        String name = CopyOp.sourceName(source);
-        if (offset >= PAGE) {
-            return new PolicyViolationException(
-                    name + " starts beyond its first 4096-byte page: offset " + offset + " >= " + PAGE + why);
-        }
-        return new PolicyViolationException(
-                name + " crosses a 4096-byte page: offset " + offset + " + length " + length + " > " + PAGE + why);
+        throw new IllegalStateException("checkPages found a violation that throwPageViolation did not: " + skb);
     }
 
     // ---- the start_new_rx_buffer walk (coalesce, coalesce-compound) ---------------------------
@@ -256,8 +300,9 @@ public final class RxPacker {
      * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
      * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
      * and (iii) no chunk has been copied yet ({@code head}). Here every area lies within one page
-     * (the page rule of {@link #checkPages}; for {@link PackingPolicy#COALESCE_COMPOUND} the packet's
-     * {@code withinPages}), so it is at most 4096 bytes, so every area fits a buffer and is copied as one chunk:
+     * (what {@link #checkPages} lets through, the head taken at its offset in its page; for {@link
+     * PackingPolicy#COALESCE_COMPOUND} the packet's {@code withinPages}), so it is at most 4096 bytes,
+     * so every area fits a buffer and is copied as one chunk:
      * the head at offset 0 of the first buffer, each fragment where it fits, and the condition
      * reduces to {@code copy_off + size > MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies
      * it, fragments not being empty; (iii) never decides, {@code copy_off} being 0 before the first
@@ -284,7 +329,7 @@ public final class RxPacker {
         int[] ops = out.opCapacity(n + 1);
         int[] slots = out.slotCapacity(n + 3);
         if (extra) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0); // of the open buffer
         int o = 0;
@@ -364,7 +409,7 @@ public final class RxPacker {
         int[] ops = out.ops;
         int[] slots = out.slotCapacity(2);
         if (extra) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0);
         int o = 0;
@@ -409,16 +454,14 @@ public final class RxPacker {
     }
 
     /**
-     * The slots the coalesce-family walk uses, without writing anything: the exact dry run of the
-     * 3.10-stable fix ({@link SlotEstimator#EXACT_DRY_RUN}), kept apart from the packing walks so that
-     * the estimate stays an independent count.
+     * The data buffers the coalesce-family walk uses, without writing anything: the dry run of
+     * {@code xenvif_count_skb_slots} / {@code xenvif_count_frag_slots} (Linux 3.10-stable to 3.13,
+     * {@link SlotEstimator#EXACT_DRY_RUN}), kept apart from the packing walks so that the estimate
+     * stays an independent count. The prefix or GSO slot is not included: the estimator adds it.
      *
-     * @return the ring slots used, the prefix or GSO slot included
+     * @return the data buffers ({@code netbk_rx_meta} entries) the walk fills
      */
-    static int coalesceSlots(Skb skb, FrontendFeatures features, int max, boolean compound) {
-        boolean prefix = features.gsoPrefix(skb);
-        boolean extra = !prefix && features.gsoExtra(skb);
-        int shift = prefix || extra ? 1 : 0;
+    static int coalesceDataSlots(Skb skb, int max, boolean compound) {
         int meta = 0;
         int copyOff = 0;
         boolean head = true;
@@ -438,11 +481,19 @@ public final class RxPacker {
                 head = false;
             }
         }
-        return meta + 1 + shift;
+        return meta + 1;
     }
 
     // ---- per-frag (pre-2010) -------------------------------------------------------------------
 
+    /**
+     * {@code netbk_gop_skb} and {@code netbk_gop_frag} before the 2010 patch: one op per area, to
+     * offset 0 of the area's own request, fragments first and the head last ({@code
+     * virt_to_page(skb->data)} at {@code offset_in_page}), each exactly as issued: no assertion
+     * stops an area that crosses its page, and a fragment's op names its first page with the whole
+     * {@code page_offset} ({@link PlanBuffer#fragOpsInFirstPage}); Xen fails such an op. The
+     * responses' statuses are {@code make_rx_response}'s {@code (s16)} of its {@code u16} size.
+     */
     private void planPerFrag(Skb skb, PlanBuffer out) {
         int extras = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
         int[] fo = skb.fragOffsets;
@@ -465,13 +516,14 @@ public final class RxPacker {
         ops[o + 4] = skb.headLength();
         int firstFlags =
                 skb.checksum().rxFlags() | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0) | (n > 0 ? Netif.RXF_MORE_DATA : 0);
-        PlanBuffer.writeData(slots, 0, skb.headLength(), firstFlags);
+        PlanBuffer.writeData(slots, 0, (short) skb.headLength(), firstFlags);
         if (extras != 0) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
         }
         for (int k = 0; k < n; k++) {
-            PlanBuffer.writeData(slots, k + 1 + extras, fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
+            PlanBuffer.writeData(slots, k + 1 + extras, (short) fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
         }
+        out.fragOpsInFirstPage = true;
         out.setCounts(n + 1, n + 1 + extras);
     }
 
@@ -511,7 +563,7 @@ public final class RxPacker {
             ops[4] = 0;
             o = OP;
         }
-        fillPages(skb, out, slots, o, extras, flags, true);
+        fillPages(skb, out, slots, o, extras, flags, true, skb.length());
     }
 
     /**
@@ -519,22 +571,26 @@ public final class RxPacker {
      * when the open one is full and bytes remain, data slot {@code d} landing in slot {@code d +
      * extras} after slot 0. A chunk ends at the slot's end and the area's end, and with {@code
      * cutAtFrames} also at the end of its 4 KiB source frame ({@code xenvif_rx_next_chunk}); FreeBSD's
-     * walk does not cut there.
+     * walk does not cut there. The walk stops after {@code limit} bytes (the packet's length, or
+     * FreeBSD's 16-bit {@code size_remaining}).
      *
      * @param o the op array's fill so far (ints), after any zero-length head op
      * @param flags the NETRXF bits of data slot 0
+     * @param limit bytes to copy, {@code 1 .. skb.length()}
      */
     private static void fillPages(
-            Skb skb, PlanBuffer out, int[] slots, int o, int extras, int flags, boolean cutAtFrames) {
+            Skb skb, PlanBuffer out, int[] slots, int o, int extras, int flags, boolean cutAtFrames, int limit) {
         int[] fo = skb.fragOffsets;
         int[] fl = skb.fragLengths;
         int[] ops = out.ops;
         int d = 0;
         int slot = 0;
         int off = 0;
-        for (int source = -1, n = fo.length; source < n; source++) {
+        int remaining = limit;
+        for (int source = -1, n = fo.length; source < n && remaining > 0; source++) {
             int src = source < 0 ? skb.headOffset() : fo[source]; // pkt->frag_offset, as an address
-            int left = source < 0 ? skb.headLength() : fl[source];
+            int left = Math.min(source < 0 ? skb.headLength() : fl[source], remaining);
+            remaining -= left;
             while (left > 0) {
                 if (off == PAGE) {
                     PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
@@ -570,19 +626,63 @@ public final class RxPacker {
 
     // ---- freebsd -------------------------------------------------------------------------------
 
+    /** {@code xnb_pkt.size} and {@code size_remaining} are {@code uint16_t}. */
+    private static final int FREEBSD_SIZE_MASK = 0xFFFF;
+
     /**
-     * {@code xnb_rxpkt2gnttab} and {@code xnb_rxpkt2rsp}: the packet's areas and the destination pages
-     * are walked together, an op ending where the page or the area ends; after data slot 0 the walk
-     * skips the GSO extra's slot. Empty areas issue no op.
+     * FreeBSD netback ({@code sys/dev/xen/netback/netback.c}) as it writes a packet:
+     *
+     * <ul>
+     *   <li>{@code xnb_mbufc2pkt}: a packet with {@code CSUM_TSO} (here: a GSO type the frontend
+     *       negotiated) gets the GSO extra after slot 0; {@code csum_blank|data_validated} are set
+     *       together for {@code CSUM_TSO} or {@code CSUM_DELAY_DATA} ({@link ChecksumState#PARTIAL}),
+     *       never {@code data_validated} alone ({@link ChecksumState#UNNECESSARY} gets no flag); the
+     *       packet's {@code size} is {@code uint16_t}, so a packet of 65536 bytes or more is taken
+     *       modulo 65536 and {@code list_len = ceil(size / 4096)}.
+     *   <li>{@code xnb_rxpkt2gnttab}: the mbufs (the head, then each fragment) and the destination
+     *       pages are walked together, an op ending where the page or the mbuf ends, until the 16-bit
+     *       {@code size_remaining} is 0; an empty first mbuf still gets its zero-length entry; after
+     *       slot 0 the walk skips the extra's slot.
+     *   <li>{@code xnb_rxpkt2rsp}: one response per destination page (plus the extra) with the sum
+     *       of its ops. A packet whose 16-bit size is 0 gets no op and no response at all, or with
+     *       TSO only slot 0's response (status 0 here; FreeBSD sums stale grant-table entries there)
+     *       and no extra.
+     * </ul>
      */
     private void planFreeBsd(Skb skb, PlanBuffer out) {
-        int shift = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
+        boolean tso = (features.gsoMask() & skb.gsoBit) != 0;
+        int shift = tso ? 1 : 0;
+        int size = skb.length() & FREEBSD_SIZE_MASK;
         int[] slots = out.slotCapacity(1 + shift);
-        if (shift != 0) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), skb.gsoType(), 0, null);
+        boolean csum = tso || skb.checksum() == ChecksumState.PARTIAL;
+        int flags = (csum ? Netif.RXF_CSUM_BLANK | Netif.RXF_DATA_VALIDATED : 0) | (tso ? Netif.RXF_EXTRA_INFO : 0);
+        if (size == 0) {
+            if (tso) {
+                PlanBuffer.writeData(slots, 0, 0, flags);
+            }
+            out.setCounts(0, shift);
+            return;
         }
-        int flags = skb.checksum().rxFlags() | (shift != 0 ? Netif.RXF_EXTRA_INFO : 0);
-        fillPages(skb, out, slots, 0, shift, flags, false);
+        if (tso) {
+            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
+        }
+        int o = 0;
+        if (skb.headLength() == 0) { // the empty first mbuf's zero-length entry
+            int[] ops = out.ops;
+            ops[0] = CopyOp.HEAD;
+            ops[1] = skb.headOffset();
+            ops[2] = 0;
+            ops[3] = 0;
+            ops[4] = 0;
+            o = OP;
+        }
+        fillPages(skb, out, slots, o, shift, flags, false, size);
+        int listLen = out.slotCount() - shift;
+        if (faithful && tso && listLen >= 3) {
+            // xnb_rxpkt2rsp tests i < list_len - 1 with i counting the extra's response too: the
+            // data response in ring slot list_len - 1 (the second-to-last) loses more_data
+            out.slots[(listLen - 1) * SLOT + 3] &= ~Netif.RXF_MORE_DATA;
+        }
     }
 
     /** Configures an {@link RxPacker}. */
@@ -591,6 +691,7 @@ public final class RxPacker {
         private int maxBufferOffset = Netif.MAX_BUFFER_OFFSET;
         private FrontendFeatures features = FrontendFeatures.DEFAULT;
         private SlotEstimator estimator;
+        private boolean faithful;
 
         private Builder(PackingPolicy policy) {
             this.policy = policy;
@@ -600,8 +701,9 @@ public final class RxPacker {
          * Sets {@code MAX_BUFFER_OFFSET}, the bytes one guest buffer may hold (default {@link
          * Netif#MAX_BUFFER_OFFSET}); only the coalesce family has it ({@link
          * PackingPolicy#coalesceFamily()}). The estimate, the statuses and the {@code dest-within-slot}
-         * check follow it; the page rule for sources stays at 4096. Under {@link PackingPolicy#COALESCE}
-         * the head must end within the first buffer ({@code count_skb_slots}'s assertion).
+         * check follow it; fragments must still end within their 4096-byte page. Under {@link
+         * PackingPolicy#COALESCE} the head must end within the first buffer ({@code count_skb_slots}'
+         * assertion on {@code offset_in_page(skb->data) + skb_headlen(skb)}).
          *
          * @param n bytes, {@code 1..4096}
          * @return this builder
@@ -635,6 +737,33 @@ public final class RxPacker {
          */
         public Builder estimator(SlotEstimator e) {
             this.estimator = Objects.requireNonNull(e, "estimator");
+            return this;
+        }
+
+        /**
+         * Drops the model's two deliberate conventions, so that a plan is what the upstream code
+         * writes, byte for byte (default {@code false}, the conventions kept):
+         *
+         * <ul>
+         *   <li>the GSO extra carries TCPv4 whatever the packet's type under {@link
+         *       PackingPolicy#COALESCE} and {@link PackingPolicy#PER_FRAG} ({@code net_rx_action}
+         *       of 2010 and before writes {@code XEN_NETIF_GSO_TYPE_TCPV4}) and {@link
+         *       PackingPolicy#FREEBSD} ({@code xnb_mbufc2pkt} / {@code xnb_rxpkt2rsp}); by
+         *       convention the model writes the packet's type, as Linux 3.x and {@code rx.c} do;
+         *   <li>under {@link PackingPolicy#FREEBSD} with a GSO extra, {@code xnb_rxpkt2rsp} sets
+         *       {@code more_data} on response {@code i} when {@code i < list_len - 1}, counting the
+         *       extra's response in {@code i}, so with three or more data slots the second-to-last
+         *       lacks it ({@link Invariant#MORE_DATA_CHAIN}); by convention the model sets it on every
+         *       data slot but the last.
+         * </ul>
+         *
+         * The other policies have no convention to drop.
+         *
+         * @param on whether to write what the upstream code writes
+         * @return this builder
+         */
+        public Builder faithful(boolean on) {
+            this.faithful = on;
             return this;
         }
 

@@ -54,10 +54,16 @@ public final class Skb {
     private final int length;
     /**
      * Whether every area starts within and ends within its first 4096-byte page ({@code offset <
-     * 4096 && offset + length <= 4096}): the page rule of the 2010 and pre-2010 packers, decided
-     * once here so that planning needs no pass of its own.
+     * 4096 && offset + length <= 4096}), so that no 4 KiB frame cut ever cuts: the fast path of the
+     * coalesce-family walks, decided once here so that planning needs no pass of its own.
      */
     final boolean withinPages;
+    /**
+     * Whether every fragment ends within its first 4096-byte page ({@code page_offset + size <=
+     * 4096}; a fragment has at least one byte, so it also starts there): what the 2010 {@code
+     * netbk_gop_frag_copy}'s {@code BUG_ON(size + offset > PAGE_SIZE)} demands of fragments.
+     */
+    final boolean fragsWithinPages;
     /** {@link FrontendFeatures#bit(GsoType)} of the GSO type, 0 without GSO: tested against the masks. */
     final int gsoBit;
 
@@ -73,11 +79,12 @@ public final class Skb {
         this.hashType = b.hashType;
         this.hashValue = b.hashValue;
         this.length = length;
-        boolean within = withinPage(headOffset, headLength);
+        boolean frags = true;
         for (int i = 0; i < fragOffsets.length; i++) {
-            within &= withinPage(fragOffsets[i], fragLengths[i]);
+            frags &= withinPage(fragOffsets[i], fragLengths[i]);
         }
-        this.withinPages = within;
+        this.fragsWithinPages = frags;
+        this.withinPages = frags && withinPage(headOffset, headLength);
         this.gsoBit = gsoSize != 0 ? FrontendFeatures.bit(gsoType) : 0;
     }
 

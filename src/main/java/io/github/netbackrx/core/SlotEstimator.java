@@ -7,8 +7,9 @@ import java.util.Objects;
  * generation. A packer uses its policy's {@link PackingPolicy#defaultEstimator() own estimator}; any
  * other can be paired with a policy through {@link RxPacker.Builder#estimator(SlotEstimator)}, and
  * {@link PlanChecker} then reports {@link Invariant#SLOTS_WITHIN_ESTIMATE} when the walk uses more
- * slots than the estimate — how the historical under-counts are replayed ({@code
- * research/linux-netback-rx.md} §2 items 2, 5 and 7).
+ * slots than the estimate — how the historical under-counts are replayed (the {@code
+ * head-undercount-*}, {@code frag-offset-undercount} and {@code capped-estimate} cases of the bug
+ * catalogue, {@code docs/bugs.md}).
  *
  * <p>Every estimator is pure arithmetic on the packet and allocates nothing.
  */
@@ -29,9 +30,12 @@ public enum SlotEstimator {
     /** As {@link #LINUX_3_0}, but Linux 3.6's head term {@code ceil(headlen / 4096)}. */
     LINUX_3_6("linux-3.6"),
     /**
-     * The exact dry run (3.10-stable "count number required slots for an skb more carefully"): the
-     * {@link PackingPolicy#COALESCE_COMPOUND} walk without copying, plus the prefix or GSO slot it
-     * actually uses.
+     * The dry run of Linux 3.10-stable to 3.13 ("xen-netback: count number required slots for an
+     * skb more carefully"; {@code xenvif_count_skb_slots} with {@code xenvif_count_frag_slots} in
+     * {@code drivers/net/xen-netback/netback.c}): the {@link PackingPolicy#COALESCE_COMPOUND} walk
+     * without copying, plus one slot for any {@code gso_size} ("Need a slot for the GSO prefix for
+     * GSO extra data?"), whether or not the frontend negotiated the packet's GSO type: a GSO packet
+     * whose type is in neither mask is counted one slot more than {@code xenvif_gop_skb} uses.
      */
     EXACT_DRY_RUN("exact-dry-run"),
     /**
@@ -47,8 +51,9 @@ public enum SlotEstimator {
      */
     RX_SLOTS_NEEDED("rx-slots-needed"),
     /**
-     * FreeBSD's {@code xnb_mbufc2pkt}: {@code list_len = ceil(len / 4096)}, plus one for the GSO extra
-     * when one is sent.
+     * FreeBSD's {@code xnb_mbufc2pkt}: {@code list_len = ceil(size / 4096)}, plus one for the GSO
+     * extra when one is sent; {@code size} is the packet's length in a {@code uint16_t}, so a packet
+     * of 65536 bytes counts as {@code len mod 65536}.
      */
     FREEBSD_LIST_LEN("freebsd-list-len"),
     /** The netback before 2010: {@code nr_frags + 1 + (gso_size ? 1 : 0)}. */
@@ -86,10 +91,10 @@ public enum SlotEstimator {
                         + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
             case LINUX_3_6 ->
                 ceil(skb.headLength(), page) + gso + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
-            case EXACT_DRY_RUN -> RxPacker.coalesceSlots(skb, features, maxBufferOffset, true);
+            case EXACT_DRY_RUN -> RxPacker.coalesceDataSlots(skb, maxBufferOffset, true) + gso;
             case WORST_CASE_3_14 -> worstCase314(skb) + gso;
             case RX_SLOTS_NEEDED -> ceil(skb.length(), page) + gso + (features.hashExtra(skb) ? 1 : 0);
-            case FREEBSD_LIST_LEN -> ceil(skb.length(), page) + (features.gsoExtra(skb) ? 1 : 0);
+            case FREEBSD_LIST_LEN -> ceil(skb.length() & 0xFFFF, page) + (features.gsoExtra(skb) ? 1 : 0);
             case PER_FRAG -> skb.fragCount() + 1 + gso;
         };
     }

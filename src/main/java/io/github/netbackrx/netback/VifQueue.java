@@ -4,6 +4,7 @@ import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.InvalidPacketException;
 import io.github.netbackrx.core.Netif;
+import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.Skb;
@@ -404,6 +405,16 @@ final class VifQueue {
         int srcOffset = pl.opSourceOffset(i);
         int f = srcOffset / Netif.PAGE_SIZE;
         int offset = srcOffset % Netif.PAGE_SIZE;
+        int len = pl.opLength(i);
+        if (vif.packer.policy() == PackingPolicy.PER_FRAG) {
+            // the pre-2010 netbk_gop_frag: a fragment's op names frags[i].page (its first frame) with
+            // the whole page_offset; gnttab_copy's offset and len are u16; Xen checks the bounds
+            if (area > 0) {
+                f = 0;
+                offset = srcOffset & 0xFFFF;
+            }
+            len &= 0xFFFF;
+        }
         if (p.grefs[area][f] >= 0) {
             return b.add(
                     true,
@@ -414,7 +425,7 @@ final class VifQueue {
                     Integer.toUnsignedLong(destGref),
                     vif.frontendDomid,
                     pl.opDestOffset(i),
-                    pl.opLength(i));
+                    len);
         }
         return b.add(
                 false,
@@ -425,7 +436,7 @@ final class VifQueue {
                 Integer.toUnsignedLong(destGref),
                 vif.frontendDomid,
                 pl.opDestOffset(i),
-                pl.opLength(i));
+                len);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Linux netfront's RX side on the guest domain.
+ * Linux netfront's RX side on the guest domain, for a {@link GuestKernel} (current Linux by
+ * default).
  *
  * <h2>Posting ({@code xennet_alloc_rx_buffers})</h2>
  *
@@ -34,15 +35,20 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>with {@code extra_info} on the first slot, {@code xennet_get_extras}: each extra eats a
- *       slot and its buffer is reposted; a type outside 1..5 is an error; the chain follows {@code
- *       EXTRA_FLAG_MORE}; no further published response is "missing extra info";
+ *       slot and that slot is reposted ({@code xennet_move_rx_slot}), even one where nothing was
+ *       posted (the request then names no buffer: {@code INVALID_GRANT_REF}); a type outside
+ *       1..5 is an error; the chain follows {@code EXTRA_FLAG_MORE}; no further published response
+ *       is "missing extra info"; an XDP extra (current Linux) makes its {@code u.xdp.headroom} the
+ *       first data slot's offset;
  *   <li>each data slot, in this order: a slot without a posted buffer is "bad response id";
  *       {@code status < 0} or {@code offset + status > 4096} is an error (the buffer is reposted,
  *       {@code xennet_move_rx_slot}); otherwise the grant is ended (revoked) and the bytes are taken;
  *   <li>{@code more_data} chains; with nothing more published, "need more slots";
- *   <li>at most 18 data slots, or 19 when the first slot's status is at most 256
- *       ({@code XEN_NETIF_NR_SLOTS_MIN + (status <= RX_COPY_THRESHOLD)}); extras do not count;
- *   <li>a GSO extra must have a non-zero size and type TCPv4 or TCPv6.
+ *   <li>the data-slot limits of {@link NetfrontLimits} for the guest kernel ({@code
+ *       xennet_get_responses}' {@code max}, then {@code xennet_fill_frags}' {@code MAX_SKB_FRAGS});
+ *       extras do not count;
+ *   <li>a GSO extra must have a non-zero size and a type the guest takes ({@code
+ *       xennet_set_skb_gso}).
  * </ul>
  *
  * A packet that breaks a rule is dropped and counted by {@link RejectReason}; {@code rsp_cons}
@@ -50,17 +56,27 @@ import java.util.Optional;
  * RING_FINAL_CHECK_FOR_RESPONSES} re-arms {@code rsp_event}, polling again if more arrived.
  * Consumed buffers' frames are freed; fresh frames are allocated on refill.
  *
+ * <h2>Buffers</h2>
+ *
+ * A preallocated table of buffer records stands for {@code rx_skbs[]} and {@code grant_rx_ref[]}:
+ * each ring slot holds a record or none, {@code xennet_get_rx_skb} takes the record out of its slot
+ * and {@code xennet_move_rx_slot} puts it into the slot at {@code req_prod_pvt}; a released record
+ * goes back to a free list. Receiving allocates nothing.
+ *
  * <h2>Fault injection</h2>
  *
- * For tests and simulators: {@link #stopPosting()}/{@link #resumePosting()}, and on a posted,
- * unanswered request {@link #revokeGrant}, {@link #makeGrantReadOnly}, {@link
- * #grantToWrongDomain}, {@link #setGrefBeyondTable}, and {@link #writeReqProd} to scribble on the
- * shared {@code req_prod}. A tampered buffer is not reused when it comes back: it is released and
- * replaced by a fresh one, so a fault hits one packet only.
+ * For tests and simulators, through {@link #faults()}: stop and resume posting, and on a posted,
+ * unanswered request revoke its grant, make it read-only, grant it to another domain, put a
+ * reference beyond the table, or scribble on the shared {@code req_prod}. A tampered buffer is not
+ * reused when it comes back: it is released and replaced by a fresh one, so a fault hits one
+ * packet only.
  */
 public final class Netfront {
     /** {@code NET_RX_SLOTS_MIN}: {@code XEN_NETIF_NR_SLOTS_MIN + 1} = 19. */
     public static final int NET_RX_SLOTS_MIN = Netif.NR_SLOTS_MIN + 1;
+
+    /** {@code INVALID_GRANT_REF} ({@code (grant_ref_t)-1}): a reposted request that names no buffer. */
+    static final int INVALID_GRANT_REF = -1;
 
     private static final int SIZE = RxRing.SIZE;
     private static final int MASK = SIZE - 1;
@@ -68,22 +84,29 @@ public final class Netfront {
     private final Domain guest;
     private final GrantTable grants;
     private final int backendDomid;
+    private final GuestKernel kernel;
     private final RxRing.FrontRing front;
     private final RxRing ring;
     private final EventChannel.Endpoint port;
     private final NetfrontListener listener;
+    private final Faults faults = new Faults();
 
-    private final long[] frame = new long[SIZE];
-    private final int[] gref = new int[SIZE];
-    private final boolean[] posted = new boolean[SIZE];
-    private final boolean[] grantOwned = new boolean[SIZE];
-    private final boolean[] tampered = new boolean[SIZE];
-    private long takenFrame;
-    private int takenGref;
-    private boolean takenPosted;
-    private boolean takenOwned;
-    private boolean takenTampered;
+    /** One receive buffer ({@code rx_skbs[i]} with {@code grant_rx_ref[i]}). */
+    private static final class Buffer {
+        long frame;
+        int gref;
+        /** Whether netfront still holds the grant, so that releasing the buffer ends it. */
+        boolean grantOwned;
+        /** Whether a fault hook changed its grant: not reused when it comes back. */
+        boolean tampered;
+    }
 
+    /** The buffer posted in each ring slot, or {@code null} ({@code rx_skbs[i] == NULL}). */
+    private final Buffer[] slots = new Buffer[SIZE];
+    /** Records not in a slot; a slot's and the two a poll holds at most are all preallocated. */
+    private final Buffer[] free = new Buffer[SIZE + 2];
+
+    private int freeCount;
     private byte[] assembly = new byte[65536 + Netif.PAGE_SIZE];
     private boolean postingStopped;
     private RingProtocolException brokenBy;
@@ -98,8 +121,9 @@ public final class Netfront {
     private long gsoChecksumFixups;
 
     /**
-     * A netfront on {@code guest} using the front view of the RX ring and the guest's end of the
-     * event channel. Nothing is posted until {@link #refill()}.
+     * A current-Linux netfront ({@link GuestKernel#CURRENT}) on {@code guest}; see {@link
+     * #Netfront(Domain, int, RxRing.FrontRing, EventChannel.Endpoint, NetfrontListener,
+     * GuestKernel)}.
      *
      * @param guest the guest domain (owner of the buffers and of the grant table)
      * @param backendDomid the backend's domain id (the grantee)
@@ -113,6 +137,27 @@ public final class Netfront {
             RxRing.FrontRing ring,
             EventChannel.Endpoint port,
             NetfrontListener listener) {
+        this(guest, backendDomid, ring, port, listener, GuestKernel.CURRENT);
+    }
+
+    /**
+     * A netfront of the given guest kernel on {@code guest} using the front view of the RX ring and
+     * the guest's end of the event channel. Nothing is posted until {@link #refill()}.
+     *
+     * @param guest the guest domain (owner of the buffers and of the grant table)
+     * @param backendDomid the backend's domain id (the grantee)
+     * @param ring the front view of the RX ring
+     * @param port the guest's end of the event channel
+     * @param listener told about each packet accepted or dropped
+     * @param kernel the guest kernel's generation, whose limits the netfront applies
+     */
+    public Netfront(
+            Domain guest,
+            int backendDomid,
+            RxRing.FrontRing ring,
+            EventChannel.Endpoint port,
+            NetfrontListener listener,
+            GuestKernel kernel) {
         this.guest = Objects.requireNonNull(guest, "guest");
         this.grants = guest.grantTable();
         this.backendDomid = backendDomid;
@@ -120,6 +165,11 @@ public final class Netfront {
         this.ring = ring.ring();
         this.port = Objects.requireNonNull(port, "port");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        for (int i = 0; i < free.length; i++) {
+            free[i] = new Buffer();
+        }
+        freeCount = free.length;
     }
 
     // ---- posting -------------------------------------------------------------------------------
@@ -151,61 +201,67 @@ public final class Netfront {
         return n;
     }
 
+    /** Posts a fresh buffer at {@code req_prod_pvt}: a new frame granted writable to the backend. */
     private void postFresh() {
-        int index = front.reqProdPvt();
-        int slot = index & MASK;
-        long f = guest.allocateFrame();
-        frame[slot] = f;
-        gref[slot] = grants.grantAccess(backendDomid, f, false);
-        grantOwned[slot] = true;
-        tampered[slot] = false;
-        posted[slot] = true;
-        front.postRequest(slot, gref[slot]);
+        Buffer b = freeCount > 0 ? free[--freeCount] : new Buffer(); // the table never runs dry
+        b.frame = guest.allocateFrame();
+        b.gref = grants.grantAccess(backendDomid, b.frame, false);
+        b.grantOwned = true;
+        b.tampered = false;
+        put(b);
+    }
+
+    /** Puts {@code b} (or no buffer) into the slot at {@code req_prod_pvt} and posts its request. */
+    private void put(Buffer b) {
+        int slot = front.reqProdPvt() & MASK;
+        if (slots[slot] != null) {
+            // xennet_move_rx_slot's BUG_ON(rx_skbs[new]): only a backend answering unposted slots
+            // gets here; the model releases the buffer left there rather than leak it
+            release(slots[slot]);
+        }
+        slots[slot] = b;
+        front.postRequest(slot, b == null ? INVALID_GRANT_REF : b.gref);
         requestsPosted++;
     }
 
     /**
-     * Takes the buffer of a consumed slot out of the slot tables ({@code xennet_get_rx_skb} and
-     * {@code xennet_get_rx_ref}) so that a repost may reuse the slot.
+     * {@code xennet_get_rx_skb} with {@code xennet_get_rx_ref}: takes the buffer out of a consumed
+     * slot, so that a repost may reuse the slot.
+     *
+     * @return the buffer, or {@code null} when nothing was posted there
      */
-    private void take(int index) {
+    private Buffer take(int index) {
         int slot = index & MASK;
-        takenPosted = posted[slot];
-        takenFrame = frame[slot];
-        takenGref = gref[slot];
-        takenOwned = grantOwned[slot];
-        takenTampered = tampered[slot];
-        posted[slot] = false;
-        grantOwned[slot] = false;
-        tampered[slot] = false;
+        Buffer b = slots[slot];
+        slots[slot] = null;
+        return b;
     }
 
-    /** {@code xennet_move_rx_slot}: reposts the taken buffer at {@code req_prod_pvt}. */
-    private void recycleTaken() {
-        if (!takenPosted) {
-            return;
-        }
-        if (takenTampered) {
-            releaseTaken();
+    /**
+     * {@code xennet_move_rx_slot}: reposts a taken buffer at {@code req_prod_pvt}; a tampered one is
+     * released and a fresh one posted instead.
+     */
+    private void moveRxSlot(Buffer b) {
+        if (b != null && b.tampered) {
+            release(b);
             postFresh();
-            return;
+        } else {
+            put(b);
         }
-        int to = front.reqProdPvt() & MASK;
-        frame[to] = takenFrame;
-        gref[to] = takenGref;
-        grantOwned[to] = true;
-        tampered[to] = false;
-        posted[to] = true;
-        front.postRequest(to, takenGref);
-        requestsPosted++;
     }
 
-    /** Ends the taken buffer's grant (if netfront still holds it) and frees its frame. */
-    private void releaseTaken() {
-        if (takenOwned) {
-            grants.endAccess(takenGref);
+    /**
+     * Ends the buffer's grant if netfront still holds it (the deferred end of a revoked grant
+     * included) and frees its frame.
+     */
+    private void release(Buffer b) {
+        if (b.grantOwned) {
+            grants.endAccess(b.gref);
         }
-        guest.freeFrame(takenFrame);
+        guest.freeFrame(b.frame);
+        b.grantOwned = false;
+        b.tampered = false;
+        free[freeCount++] = b;
     }
 
     // ---- receiving -----------------------------------------------------------------------------
@@ -246,17 +302,13 @@ public final class Netfront {
         int offset = ring.responseOffset(cons);
         int flags = ring.responseFlags(cons);
         int firstFlags = flags;
-        int max = Netif.NR_SLOTS_MIN + (status <= Netif.RX_COPY_THRESHOLD ? 1 : 0);
+        int firstStatus = status;
         RejectReason err = null;
         int gsoSize = 0;
         int gsoType = -1;
-        take(cons);
-        long firstFrame = takenFrame;
-        int firstGref = takenGref;
-        boolean firstPosted = takenPosted;
-        boolean firstOwned = takenOwned;
-        boolean firstTampered = takenTampered;
+        Buffer buffer = take(cons);
         if ((flags & Netif.RXF_EXTRA_INFO) != 0) {
+            int xdpHeadroom = -1;
             int extraFlags;
             do {
                 if (cons + 1 == rp) {
@@ -271,34 +323,33 @@ public final class Netfront {
                 } else if (type == Netif.EXTRA_TYPE_GSO) {
                     gsoSize = ring.extraGsoSize(cons);
                     gsoType = ring.extraGsoType(cons);
+                } else if (type == Netif.EXTRA_TYPE_XDP) {
+                    xdpHeadroom = ring.extraXdpHeadroom(cons);
                 }
                 responsesConsumed++;
-                take(cons);
-                recycleTaken();
+                moveRxSlot(take(cons));
             } while ((extraFlags & Netif.EXTRA_FLAG_MORE) != 0);
+            if (err == null && xdpHeadroom >= 0 && kernel == GuestKernel.CURRENT) {
+                offset = xdpHeadroom; // rx->offset = xdp->u.xdp.headroom
+            }
         }
         int slots = 1;
         int length = 0;
-        takenFrame = firstFrame;
-        takenGref = firstGref;
-        takenPosted = firstPosted;
-        takenOwned = firstOwned;
-        takenTampered = firstTampered;
         while (true) {
             responsesConsumed++;
-            if (!takenPosted) {
+            if (buffer == null) {
                 err = err == null ? RejectReason.BAD_RESPONSE_ID : err;
-            } else if (status < 0 || offset + status > Netif.PAGE_SIZE) {
-                recycleTaken();
+            } else if (NetfrontLimits.badStatus(status, offset)) {
+                moveRxSlot(buffer);
                 err = err == null ? RejectReason.BAD_STATUS : err;
             } else {
                 if (length + status > assembly.length) {
                     assembly = Arrays.copyOf(assembly, Math.max(assembly.length * 2, length + status));
                 }
                 // gnttab_end_foreign_access_ref; the page then belongs to the skb
-                guest.read(takenFrame, offset, assembly, length, status);
+                guest.read(buffer.frame, offset, assembly, length, status);
                 length += status;
-                releaseTaken();
+                release(buffer);
             }
             if ((flags & Netif.RXF_MORE_DATA) == 0) {
                 break;
@@ -308,23 +359,27 @@ public final class Netfront {
                 break;
             }
             int index = cons + slots;
-            take(index);
+            buffer = take(index);
             status = ring.responseStatus(index);
             offset = ring.responseOffset(index);
             flags = ring.responseFlags(index);
             slots++;
         }
-        if (slots > max) {
-            err = RejectReason.TOO_MANY_SLOTS;
+        RejectReason count = NetfrontLimits.slotCountRejection(kernel, slots, firstStatus);
+        if (count == RejectReason.TOO_MANY_SLOTS) {
+            err = count; // xennet_get_responses' -E2BIG, whatever came before
         }
         front.setRspCons(cons + slots);
         GsoType type = null;
-        if (err == null && gsoType >= 0) {
-            if (gsoSize == 0 || (gsoType != Netif.GSO_TYPE_TCPV4 && gsoType != Netif.GSO_TYPE_TCPV6)) {
+        if (err == null && gsoType >= 0) { // xennet_set_skb_gso
+            if (gsoSize == 0 || !takesGsoType(gsoType)) {
                 err = RejectReason.BAD_GSO;
             } else {
                 type = GsoType.fromWire(gsoType);
             }
+        }
+        if (err == null && count != null) {
+            err = count; // xennet_fill_frags' -ENOENT
         }
         if (err != null) {
             packetsRejected++;
@@ -335,8 +390,8 @@ public final class Netfront {
         ChecksumState checksum;
         if ((firstFlags & Netif.RXF_CSUM_BLANK) != 0) {
             checksum = ChecksumState.PARTIAL;
-        } else if (type != null) {
-            checksum = ChecksumState.PARTIAL;
+        } else if (type != null && kernel == GuestKernel.CURRENT) {
+            checksum = ChecksumState.PARTIAL; // checksum_setup's GSO fixup
             gsoChecksumFixups++;
         } else if ((firstFlags & Netif.RXF_DATA_VALIDATED) != 0) {
             checksum = ChecksumState.UNNECESSARY;
@@ -350,6 +405,11 @@ public final class Netfront {
         return true;
     }
 
+    /** Whether {@code xennet_set_skb_gso} takes the type: TCPv4 or TCPv6; TCPv4 only in 2010. */
+    private boolean takesGsoType(int wire) {
+        return wire == Netif.GSO_TYPE_TCPV4 || (wire == Netif.GSO_TYPE_TCPV6 && kernel == GuestKernel.CURRENT);
+    }
+
     // ---- state ---------------------------------------------------------------------------------
 
     /** @return the front view of the ring */
@@ -357,7 +417,12 @@ public final class Netfront {
         return front;
     }
 
-    /** @return whether posting is stopped by {@link #stopPosting()} */
+    /** @return the guest kernel whose limits this netfront applies */
+    public GuestKernel kernel() {
+        return kernel;
+    }
+
+    /** @return whether posting is stopped by {@link Faults#stopPosting()} */
     public boolean postingStopped() {
         return postingStopped;
     }
@@ -393,96 +458,114 @@ public final class Netfront {
 
     // ---- fault injection -----------------------------------------------------------------------
 
-    /** Stops posting buffers: {@link #refill()} does nothing until {@link #resumePosting()}. */
-    public void stopPosting() {
-        postingStopped = true;
-    }
-
-    /** Resumes posting; the next {@link #refill()} posts and pushes again. */
-    public void resumePosting() {
-        postingStopped = false;
+    /** @return the fault hooks of this netfront */
+    public Faults faults() {
+        return faults;
     }
 
     /**
-     * Ends the grant of a posted buffer behind the backend's back ({@code
-     * gnttab_end_foreign_access} while the request is outstanding): its copy fails {@code
-     * GNTST_general_error}.
-     *
-     * @param index the ring index of a posted request not yet answered
-     * @throws IllegalArgumentException if no such request is outstanding
+     * A misbehaving guest, for tests and simulators: hooks that change this netfront's buffers,
+     * grants or shared indices behind the backend's back. Each grant hook takes the ring index of a
+     * posted request not yet answered, and throws {@link IllegalArgumentException} for any other.
      */
-    public void revokeGrant(int index) {
-        int slot = tamper(index);
-        grantOwned[slot] = false;
-    }
+    public final class Faults {
+        private Faults() {}
 
-    /**
-     * Replaces the grant of a posted buffer by a read-only grant of the same frame: the copy into
-     * it fails {@code GNTST_general_error}.
-     *
-     * @param index the ring index of a posted request not yet answered
-     * @throws IllegalArgumentException if no such request is outstanding
-     */
-    public void makeGrantReadOnly(int index) {
-        int slot = tamper(index);
-        regrant(index, slot, grants.grantAccess(backendDomid, frame[slot], true));
-    }
-
-    /**
-     * Replaces the grant of a posted buffer by a grant of the same frame to another domain: the
-     * backend is not the grantee, so the copy fails {@code GNTST_general_error}.
-     *
-     * @param index the ring index of a posted request not yet answered
-     * @param domid the wrong grantee
-     * @throws IllegalArgumentException if no such request is outstanding
-     */
-    public void grantToWrongDomain(int index, int domid) {
-        int slot = tamper(index);
-        regrant(index, slot, grants.grantAccess(domid, frame[slot], false));
-    }
-
-    /**
-     * Rewrites a posted request's {@code gref} to one beyond the grant table: the copy fails
-     * {@code GNTST_bad_gntref}.
-     *
-     * @param index the ring index of a posted request not yet answered
-     * @throws IllegalArgumentException if no such request is outstanding
-     */
-    public void setGrefBeyondTable(int index) {
-        int slot = tamper(index);
-        grantOwned[slot] = false;
-        gref[slot] = grants.size();
-        ring.writeRequest(index, slot, grants.size());
-    }
-
-    /**
-     * Writes an arbitrary value into the shared {@code req_prod} (an ill-behaved front end).
-     *
-     * @param value the new {@code req_prod}
-     */
-    public void writeReqProd(int value) {
-        ring.setReqProd(value);
-    }
-
-    private int tamper(int index) {
-        int outstanding = front.reqProdPvt() - front.rspCons();
-        int slot = index & MASK;
-        if (Integer.compareUnsigned(index - ring.rspProd(), outstanding) >= 0
-                || Integer.compareUnsigned(index - front.rspCons(), outstanding) >= 0
-                || !posted[slot]
-                || tampered[slot]) {
-            throw new IllegalArgumentException("netfront: no untampered outstanding request at index "
-                    + Integer.toUnsignedString(index) + " (" + front + ", rsp_prod "
-                    + Integer.toUnsignedString(ring.rspProd()) + ")");
+        /** Stops posting buffers: {@link #refill()} does nothing until {@link #resumePosting()}. */
+        public void stopPosting() {
+            postingStopped = true;
         }
-        grants.endAccess(gref[slot]);
-        tampered[slot] = true;
-        return slot;
-    }
 
-    private void regrant(int index, int slot, int g) {
-        gref[slot] = g;
-        grantOwned[slot] = true;
-        ring.writeRequest(index, slot, g);
+        /** Resumes posting; the next {@link #refill()} posts and pushes again. */
+        public void resumePosting() {
+            postingStopped = false;
+        }
+
+        /**
+         * Revokes the grant of a posted buffer behind the backend's back: the grant entry becomes
+         * {@code GTF_invalid} at once, so the copy into it fails {@code GNTST_general_error}; the
+         * reference goes back to the free list only when the backend has answered the request (as
+         * Linux's {@code gnttab_end_foreign_access} defers freeing a reference the backend may still
+         * use), so no refill can hand it to another buffer meanwhile.
+         *
+         * @param index the ring index of a posted request not yet answered
+         * @throws IllegalArgumentException if no such request is outstanding
+         */
+        public void revokeGrant(int index) {
+            Buffer b = tamper(index);
+            grants.writeEntry(b.gref, GrantTable.GTF_INVALID, backendDomid, b.frame);
+        }
+
+        /**
+         * Replaces the grant of a posted buffer by a read-only grant of the same frame: the copy into
+         * it fails {@code GNTST_general_error}.
+         *
+         * @param index the ring index of a posted request not yet answered
+         * @throws IllegalArgumentException if no such request is outstanding
+         */
+        public void makeGrantReadOnly(int index) {
+            Buffer b = tamper(index);
+            grants.endAccess(b.gref);
+            regrant(index, b, grants.grantAccess(backendDomid, b.frame, true));
+        }
+
+        /**
+         * Replaces the grant of a posted buffer by a grant of the same frame to another domain: the
+         * backend is not the grantee, so the copy fails {@code GNTST_general_error}.
+         *
+         * @param index the ring index of a posted request not yet answered
+         * @param domid the wrong grantee
+         * @throws IllegalArgumentException if no such request is outstanding
+         */
+        public void grantToWrongDomain(int index, int domid) {
+            Buffer b = tamper(index);
+            grants.endAccess(b.gref);
+            regrant(index, b, grants.grantAccess(domid, b.frame, false));
+        }
+
+        /**
+         * Rewrites a posted request's {@code gref} to one beyond the grant table: the copy fails
+         * {@code GNTST_bad_gntref}.
+         *
+         * @param index the ring index of a posted request not yet answered
+         * @throws IllegalArgumentException if no such request is outstanding
+         */
+        public void setGrefBeyondTable(int index) {
+            Buffer b = tamper(index);
+            grants.endAccess(b.gref);
+            b.grantOwned = false;
+            b.gref = grants.size();
+            ring.writeRequest(index, index & MASK, grants.size());
+        }
+
+        /**
+         * Writes an arbitrary value into the shared {@code req_prod} (an ill-behaved front end).
+         *
+         * @param value the new {@code req_prod}
+         */
+        public void writeReqProd(int value) {
+            ring.setReqProd(value);
+        }
+
+        private Buffer tamper(int index) {
+            int outstanding = front.reqProdPvt() - front.rspCons();
+            Buffer b = slots[index & MASK];
+            if (Integer.compareUnsigned(index - ring.rspProd(), outstanding) >= 0
+                    || Integer.compareUnsigned(index - front.rspCons(), outstanding) >= 0
+                    || b == null
+                    || b.tampered) {
+                throw new IllegalArgumentException("netfront: no untampered outstanding request at index "
+                        + Integer.toUnsignedString(index) + " (" + front + ", rsp_prod "
+                        + Integer.toUnsignedString(ring.rspProd()) + ")");
+            }
+            b.tampered = true;
+            return b;
+        }
+
+        private void regrant(int index, Buffer b, int g) {
+            b.gref = g;
+            b.grantOwned = true;
+            ring.writeRequest(index, index & MASK, g);
+        }
     }
 }

@@ -12,8 +12,17 @@ public enum RejectReason {
     BAD_RESPONSE_ID,
     /** {@code more_data} set but no further response published ("Need more slots"). */
     NEED_MORE_SLOTS,
-    /** More data slots than 18, or 19 when the first holds at most 256 bytes ("Too many slots"). */
+    /**
+     * More data slots than {@code xennet_get_responses} allows ("Too many slots"): 18, or 19 when the
+     * first holds at most 256 bytes ({@link NetfrontLimits}).
+     */
     TOO_MANY_SLOTS,
-    /** A GSO extra with size 0 or a type other than TCPv4/TCPv6. */
+    /**
+     * More data slots than the guest's {@code MAX_SKB_FRAGS} fragments can hold: current Linux's
+     * {@code xennet_fill_frags} drops the packet ({@code -ENOENT}) beyond 17 data slots, or 18 when
+     * the first holds at most 256 bytes ({@link NetfrontLimits}).
+     */
+    TOO_MANY_FRAGS,
+    /** A GSO extra with size 0 or a type the guest does not take (TCPv4/TCPv6; TCPv4 only in 2010). */
     BAD_GSO
 }

@@ -56,6 +56,12 @@ public final class ExtraInfoLayout {
     /** Length of {@code u.hash.value}. */
     public static final int HASH_VALUE_LENGTH = 4;
 
+    /**
+     * Offset of {@code u.xdp.headroom} (u16): the bytes {@code rx.c} leaves before the data of slot
+     * 0 when the frontend asked for XDP headroom ({@code XEN_NETIF_EXTRA_TYPE_XDP}).
+     */
+    public static final int XDP_HEADROOM_OFFSET = 2;
+
     /** {@code sizeof(struct netif_extra_info)}: 8 bytes. */
     public static final int SIZE = 8;
 }

@@ -387,6 +387,22 @@ public final class RxRing {
     }
 
     /**
+     * Writes an XDP extra ({@code XEN_NETIF_EXTRA_TYPE_XDP}) over {@code RING_GET_RESPONSE(index)},
+     * with {@code u.xdp.pad} 0.
+     *
+     * @param index a {@code RING_IDX}
+     * @param flags {@code XEN_NETIF_EXTRA_FLAG_*} bits, 0 .. 0xFF
+     * @param headroom {@code u.xdp.headroom}, 0 .. 0xFFFF
+     * @throws IllegalArgumentException if a field does not fit its width
+     */
+    public void writeXdpExtra(int index, int flags, int headroom) {
+        int base = writeExtraHeader(index, Netif.EXTRA_TYPE_XDP, flags);
+        putShort(base + ExtraInfoLayout.XDP_HEADROOM_OFFSET, checkU16("netif_extra_info.u.xdp.headroom", headroom));
+        putShort(base + ExtraInfoLayout.XDP_HEADROOM_OFFSET + 2, 0);
+        putShort(base + ExtraInfoLayout.XDP_HEADROOM_OFFSET + 4, 0);
+    }
+
+    /**
      * Writes a multicast extra ({@code XEN_NETIF_EXTRA_TYPE_MCAST_ADD} or {@code _DEL}) over
      * {@code RING_GET_RESPONSE(index)}.
      *
@@ -449,6 +465,14 @@ public final class RxRing {
      */
     public int extraGsoFeatures(int index) {
         return getU16(entryOffset(index) + ExtraInfoLayout.GSO_FEATURES_OFFSET);
+    }
+
+    /**
+     * @param index a {@code RING_IDX}
+     * @return {@code netif_extra_info.u.xdp.headroom} of the slot, unsigned 16-bit
+     */
+    public int extraXdpHeadroom(int index) {
+        return getU16(entryOffset(index) + ExtraInfoLayout.XDP_HEADROOM_OFFSET);
     }
 
     /**

@@ -2,12 +2,14 @@ package io.github.netbackrx.sim;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.KernelLimits;
+import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.DropReason;
 import io.github.netbackrx.netback.Netback;
 import io.github.netbackrx.netback.Vif;
 import io.github.netbackrx.netback.VifListener;
+import io.github.netbackrx.netfront.GuestKernel;
 import io.github.netbackrx.netfront.Netfront;
 import io.github.netbackrx.netfront.NetfrontListener;
 import io.github.netbackrx.netfront.ReceivedPacket;
@@ -188,6 +190,12 @@ public final class GuestRxSimulation {
                         @Override
                         public void responded(long tag, boolean error, int slots) {
                             Pending p = queued.remove(tag);
+                            if (slots == 0) {
+                                // answered with no response at all (FreeBSD's 16-bit size wrapped to
+                                // 0): the guest never sees it
+                                dropped++;
+                                return;
+                            }
                             p.error = error;
                             onRing.get(p.queue).addLast(p);
                         }
@@ -202,8 +210,12 @@ public final class GuestRxSimulation {
                     .build();
             for (int k = 0; k < q; k++) {
                 int queue = k;
-                netfronts[k] =
-                        new Netfront(domain, BACKEND_DOMID, fronts[k], channels[k].second(), new NetfrontListener() {
+                netfronts[k] = new Netfront(
+                        domain,
+                        BACKEND_DOMID,
+                        fronts[k],
+                        channels[k].second(),
+                        new NetfrontListener() {
                             @Override
                             public void received(ReceivedPacket packet) {
                                 accept(queue, packet);
@@ -218,7 +230,8 @@ public final class GuestRxSimulation {
                                     dropped++;
                                 }
                             }
-                        });
+                        },
+                        b.guestKernel);
             }
         }
 
@@ -226,7 +239,7 @@ public final class GuestRxSimulation {
             Pending p = onRing.get(queue).pollFirst();
             delivered++;
             deliveredBytes += packet.length();
-            if (p == null || !matches(p, packet)) {
+            if (p == null || !matches(p, packet, vif.policy(), netfronts[queue].kernel())) {
                 mismatched++;
             }
             if (config.keepReceived) {
@@ -321,8 +334,13 @@ public final class GuestRxSimulation {
         }
     }
 
-    private static boolean matches(Pending p, ReceivedPacket r) {
-        ChecksumState expected = p.skb.hasGso() ? ChecksumState.PARTIAL : p.skb.checksum();
+    private static boolean matches(Pending p, ReceivedPacket r, PackingPolicy policy, GuestKernel kernel) {
+        ChecksumState expected =
+                p.skb.hasGso() && kernel == GuestKernel.CURRENT ? ChecksumState.PARTIAL : p.skb.checksum();
+        if (expected == ChecksumState.UNNECESSARY && policy == PackingPolicy.FREEBSD) {
+            // xnb_mbufc2pkt sets data_validated only together with csum_blank, for CSUM_DELAY_DATA
+            expected = ChecksumState.NONE;
+        }
         return r.contentEquals(p.data)
                 && r.gsoSize() == p.skb.gsoSize()
                 && r.gsoType() == p.skb.gsoType()
@@ -584,7 +602,7 @@ public final class GuestRxSimulation {
      */
     public void stopGuestPosting(int guest) {
         for (Netfront nf : guest(guest).netfronts) {
-            nf.stopPosting();
+            nf.faults().stopPosting();
         }
         record(new StopPosting(guest));
     }
@@ -601,7 +619,7 @@ public final class GuestRxSimulation {
      */
     public void resumeGuestPosting(int guest) {
         for (Netfront nf : guest(guest).netfronts) {
-            nf.resumePosting();
+            nf.faults().resumePosting();
         }
         record(new ResumePosting(guest));
     }
@@ -618,7 +636,7 @@ public final class GuestRxSimulation {
      */
     public void revokeNextGrant(int guest) {
         Guest g = guest(guest);
-        g.netfronts[0].revokeGrant(g.backs[0].reqCons());
+        g.netfronts[0].faults().revokeGrant(g.backs[0].reqCons());
         record(new Revoke(guest));
     }
 
@@ -634,7 +652,7 @@ public final class GuestRxSimulation {
      */
     public void readOnlyNextGrant(int guest) {
         Guest g = guest(guest);
-        g.netfronts[0].makeGrantReadOnly(g.backs[0].reqCons());
+        g.netfronts[0].faults().makeGrantReadOnly(g.backs[0].reqCons());
         record(new ReadOnly(guest));
     }
 
@@ -650,7 +668,7 @@ public final class GuestRxSimulation {
      */
     public void wrongDomainNextGrant(int guest) {
         Guest g = guest(guest);
-        g.netfronts[0].grantToWrongDomain(g.backs[0].reqCons(), PEER_DOMID);
+        g.netfronts[0].faults().grantToWrongDomain(g.backs[0].reqCons(), PEER_DOMID);
         record(new WrongDomain(guest));
     }
 
@@ -666,7 +684,7 @@ public final class GuestRxSimulation {
      */
     public void grefBeyondTableNextGrant(int guest) {
         Guest g = guest(guest);
-        g.netfronts[0].setGrefBeyondTable(g.backs[0].reqCons());
+        g.netfronts[0].faults().setGrefBeyondTable(g.backs[0].reqCons());
         record(new Beyond(guest));
     }
 
@@ -686,7 +704,7 @@ public final class GuestRxSimulation {
      * @param value the value
      */
     public void writeReqProd(int guest, int value) {
-        guest(guest).netfronts[0].writeReqProd(value);
+        guest(guest).netfronts[0].faults().writeReqProd(value);
         record(new ReqProd(guest, value));
     }
 
@@ -843,6 +861,7 @@ public final class GuestRxSimulation {
         private int actionsPerRound = Integer.MAX_VALUE;
         private boolean replayable;
         private boolean keepReceived = true;
+        private GuestKernel guestKernel = GuestKernel.CURRENT;
 
         private Builder() {}
 
@@ -936,6 +955,15 @@ public final class GuestRxSimulation {
          */
         public Builder replayable(boolean r) {
             this.replayable = r;
+            return this;
+        }
+
+        /**
+         * @param k the guests' kernel, whose netfront limits apply (default {@link GuestKernel#CURRENT})
+         * @return this
+         */
+        public Builder guest(GuestKernel k) {
+            this.guestKernel = Objects.requireNonNull(k, "guest");
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.github.netbackrx.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.netbackrx.trace.PlanPrinter;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class CoalesceCompoundPackerTest extends PackerContractTest {
         PlanBuffer b = new PlanBuffer();
         packer.plan(skb, b);
         // 3.x reserves the GSO gap right after the head's first chunk: buffer 1 is ring slot 2
-        assertThat(PlanText.render(0, b.toPlan())).isEqualTo("""
+        assertThat(PlanPrinter.format(0, skb, b.toPlan())).isEqualTo("""
                         packet 0 len=7196 estimate=5 slots=5
                         copy head 0 0 0 2048
                         copy head 2048 2 0 952

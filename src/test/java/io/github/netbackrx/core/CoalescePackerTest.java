@@ -3,6 +3,7 @@ package io.github.netbackrx.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.netbackrx.trace.PlanPrinter;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,67 @@ class CoalescePackerTest extends PackerContractTest {
     @Override
     List<Invariant> expectedFindings(Skb skb) {
         return List.of();
+    }
+
+    /**
+     * The 2010 driver's assertions, written out independently of the packer: {@code
+     * count_skb_slots}' {@code BUG_ON(offset_in_page(skb->data) + skb_headlen(skb) >
+     * MAX_BUFFER_OFFSET)} and {@code netbk_gop_frag_copy}'s {@code BUG_ON(size + offset >
+     * PAGE_SIZE)} on each fragment's {@code page_offset}.
+     */
+    @Override
+    String expectedRefusal(Skb skb) {
+        int offset = skb.headOffset();
+        int inPage = offset % 4096;
+        if (inPage + skb.headLength() > 4096) {
+            String at = offset == inPage ? "offset " + offset : "offset " + offset + " (" + inPage + " in its page)";
+            return "head crosses a 4096-byte page: " + at + " + length " + skb.headLength()
+                    + " > 4096 (the 2010 rule would BUG())";
+        }
+        for (int k = 0; k < skb.fragCount(); k++) {
+            int o = skb.fragOffset(k);
+            if (o >= 4096) {
+                return "frag" + k + " starts beyond its first 4096-byte page: offset " + o
+                        + " >= 4096 (the 2010 rule would BUG())";
+            }
+            if (o + skb.fragLength(k) > 4096) {
+                return "frag" + k + " crosses a 4096-byte page: offset " + o + " + length " + skb.fragLength(k)
+                        + " > 4096 (the 2010 rule would BUG())";
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void refusesOnlyWhatTheDriverBugsOn() {
+        RxPacker packer = packer();
+        String bug = " (the 2010 rule would BUG())";
+        assertThatThrownBy(() -> packer.plan(Skb.builder().head(4000, 200).build()))
+                .isInstanceOf(PolicyViolationException.class)
+                .hasMessage("head crosses a 4096-byte page: offset 4000 + length 200 > 4096" + bug);
+        assertThatThrownBy(() -> packer.plan(Skb.builder().head(8000, 200).build()))
+                .isInstanceOf(PolicyViolationException.class)
+                .hasMessage("head crosses a 4096-byte page: offset 8000 (3904 in its page) + length 200 > 4096" + bug);
+        assertThatThrownBy(() -> packer.plan(
+                        Skb.builder().head(0, 10).frag(0, 1).frag(4000, 200).build()))
+                .isInstanceOf(PolicyViolationException.class)
+                .hasMessage("frag1 crosses a 4096-byte page: offset 4000 + length 200 > 4096" + bug);
+        assertThatThrownBy(
+                        () -> packer.estimateSlots(Skb.builder().frag(8192, 10).build()))
+                .isInstanceOf(PolicyViolationException.class)
+                .hasMessage("frag0 starts beyond its first 4096-byte page: offset 8192 >= 4096" + bug);
+        assertThatThrownBy(() -> packer.plan(Skb.builder().head(0, 4097).build()))
+                .isInstanceOf(PolicyViolationException.class)
+                .hasMessage("head crosses a 4096-byte page: offset 0 + length 4097 > 4096" + bug);
+        // offset_in_page(skb->data): a head starting in the next page of its compound page is no BUG
+        assertThat(packer.plan(Skb.builder().head(4096, 1).build()))
+                .isEqualTo(new RxPlan(
+                        1, 1, List.of(new CopyOp(-1, 4096, 0, 0, 1)), List.of(new DataResponse(0, 0, 1, 0))));
+        assertThat(packer.plan(Skb.builder().head(4096, 0).frag(0, 1).build()).ops())
+                .containsExactly(new CopyOp(0, 0, 0, 0, 1));
+        assertThat(packer.plan(Skb.builder().head(5000, 100).frag(0, 200).build())
+                        .ops())
+                .containsExactly(new CopyOp(-1, 5000, 0, 0, 100), new CopyOp(0, 0, 0, 100, 200));
     }
 
     @Override
@@ -83,7 +145,7 @@ class CoalescePackerTest extends PackerContractTest {
                 .build();
         PlanBuffer b = new PlanBuffer();
         packer.plan(skb, b);
-        assertThat(PlanText.render(0, b.toPlan())).isEqualTo("""
+        assertThat(PlanPrinter.format(0, skb, b.toPlan())).isEqualTo("""
                         packet 0 len=5696 estimate=4 slots=4
                         copy head 0 0 0 1500
                         copy frag0 0 0 1500 548

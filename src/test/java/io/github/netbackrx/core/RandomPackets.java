@@ -109,11 +109,16 @@ final class RandomPackets {
      * frame boundary strictly inside: an op cut at slot ends only reads across frames exactly there.
      */
     static int piecesCrossingAFrame(Skb skb) {
+        return piecesCrossingAFrame(skb, skb.length());
+    }
+
+    /** As {@link #piecesCrossingAFrame(Skb)}, over the packet's first {@code limit} bytes only. */
+    static int piecesCrossingAFrame(Skb skb, int limit) {
         int count = 0;
         long position = 0; // packet byte offset of the area's first byte
         for (int a = -1; a < skb.fragCount(); a++) {
             long offset = a < 0 ? skb.headOffset() : skb.fragOffset(a);
-            int length = a < 0 ? skb.headLength() : skb.fragLength(a);
+            int length = (int) Math.max(0, Math.min(a < 0 ? skb.headLength() : skb.fragLength(a), limit - position));
             long j = 0;
             while (j < length) {
                 long piece = Math.min(length - j, PAGE - (position + j) % PAGE); // up to the slot end

@@ -71,7 +71,7 @@ class EngineProfileTest extends VifRig {
     void linux314RequeuesAtTheHeadAndReArmsReqEvent() {
         Vif v = vif(EngineProfile.LINUX_3_14).build();
         netfront.refill();
-        netfront.writeReqProd(1); // only one request visible
+        netfront.faults().writeReqProd(1); // only one request visible
         assertThat(v.startXmit(offsetFrag(), new byte[4196], 1)).isTrue(); // cheap minimum 2 > 1: stops
         assertThat(v.queueStopped()).isTrue();
         assertThat(ring.reqEvent()).isEqualTo(2);
@@ -80,10 +80,10 @@ class EngineProfileTest extends VifRig {
         assertThat(ring.reqEvent()).isEqualTo(1 + 1);
         assertThat(back.reqCons()).isZero();
         assertThat(events).isEmpty();
-        netfront.writeReqProd(2);
+        netfront.faults().writeReqProd(2);
         assertThat(v.rxAction()).isZero(); // still short of 3
         assertThat(ring.reqEvent()).isEqualTo(3);
-        netfront.writeReqProd(3);
+        netfront.faults().writeReqProd(3);
         assertThat(v.rxAction()).isEqualTo(1);
         assertThat(events).containsExactly("1 ok 2"); // the walk uses 2 of the 3 checked
         assertThat(v.queueStopped()).isFalse(); // the queue drained: started again
@@ -94,12 +94,12 @@ class EngineProfileTest extends VifRig {
     void linux314APacketThatDoesNotFitKeepsTheOnesBehindItWaiting() {
         Vif v = vif(EngineProfile.LINUX_3_14).build();
         netfront.refill();
-        netfront.writeReqProd(2);
+        netfront.faults().writeReqProd(2);
         v.startXmit(offsetFrag(), new byte[4196], 1);
         v.startXmit(head(60), new byte[60], 2); // needs 1, but must not overtake
         assertThat(v.rxAction()).isZero();
         assertThat(v.queuedPackets()).isEqualTo(2);
-        netfront.writeReqProd(256);
+        netfront.faults().writeReqProd(256);
         assertThat(v.rxAction()).isEqualTo(2);
         assertThat(events).containsExactly("1 ok 2", "2 ok 1");
     }
@@ -136,7 +136,7 @@ class EngineProfileTest extends VifRig {
     void linux314FailedOpMarksEveryDataSlotOfItsPacket() {
         Vif v = vif(EngineProfile.LINUX_3_14).build();
         netfront.refill();
-        netfront.setGrefBeyondTable(1);
+        netfront.faults().setGrefBeyondTable(1);
         Skb s = Skb.builder().head(0, 4000).frag(0, 4000).build();
         v.startXmit(s, new byte[8000], 1);
         assertThat(v.rxAction()).isEqualTo(1);
@@ -196,12 +196,12 @@ class EngineProfileTest extends VifRig {
     void rxcStopsWhenTheHeadPacketsSlotsAreNotPosted() {
         Vif v = vif(EngineProfile.RX_C).build();
         netfront.refill();
-        netfront.writeReqProd(2);
+        netfront.faults().writeReqProd(2);
         Skb big = Skb.builder().head(0, 100).frag(0, 4096).frag(0, 4096).build(); // rx_slots_needed 3
         v.startXmit(big, new byte[big.length()], 1);
         assertThat(v.rxAction()).isZero();
         assertThat(ring.reqEvent()).isEqualTo(3);
-        netfront.writeReqProd(3);
+        netfront.faults().writeReqProd(3);
         assertThat(v.rxAction()).isEqualTo(1);
         assertThat(events).containsExactly("1 ok 3");
     }
@@ -210,7 +210,7 @@ class EngineProfileTest extends VifRig {
     void rxcFailedOpWritesItsRawGntstStatusIntoItsOwnSlot() {
         Vif v = vif(EngineProfile.RX_C).build();
         netfront.refill();
-        netfront.setGrefBeyondTable(1);
+        netfront.faults().setGrefBeyondTable(1);
         Skb s = Skb.builder().head(0, 4000).frag(0, 4000).frag(0, 300).build(); // slots 4096, 4096, 108
         v.startXmit(s, new byte[8300], 1);
         assertThat(v.rxAction()).isEqualTo(1);
@@ -244,7 +244,7 @@ class EngineProfileTest extends VifRig {
     void freebsdFailedPacketGetsOneErrorResponseConsumingOneRequest() {
         Vif v = vif(EngineProfile.FREEBSD).build();
         netfront.refill();
-        netfront.setGrefBeyondTable(2);
+        netfront.faults().setGrefBeyondTable(2);
         Skb s = Skb.builder().head(0, 4000).frag(0, 4000).frag(0, 300).build(); // 3 slots
         v.startXmit(s, new byte[8300], 1);
         v.startXmit(head(60), new byte[60], 2);
@@ -264,12 +264,12 @@ class EngineProfileTest extends VifRig {
     void freebsdLeavesAPacketQueuedOnEagain() {
         Vif v = vif(EngineProfile.FREEBSD).build();
         netfront.refill();
-        netfront.writeReqProd(2);
+        netfront.faults().writeReqProd(2);
         Skb s = Skb.builder().head(0, 4000).frag(0, 4000).frag(0, 300).build();
         v.startXmit(s, new byte[8300], 1);
         assertThat(v.rxAction()).isZero();
         assertThat(v.queuedPackets()).isEqualTo(1);
-        netfront.writeReqProd(3);
+        netfront.faults().writeReqProd(3);
         assertThat(v.rxAction()).isEqualTo(1);
         assertThat(events).containsExactly("1 ok 3");
     }

@@ -1,12 +1,14 @@
 package io.github.netbackrx.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.BatchReport;
+import io.github.netbackrx.netfront.GuestKernel;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
 import java.util.ArrayList;
@@ -173,8 +175,10 @@ class FaultScenarioTest {
 
     @Test
     void packetNeedingMoreSlotsThanNetfrontAcceptsIsDropped() {
+        // a 2010-era guest (MAX_SKB_FRAGS 18): xennet_get_responses' max = 18 + (first <= 256)
         GuestRxSimulation sim = GuestRxSimulation.builder()
                 .vif(v -> v.policy(PackingPolicy.PER_FRAG))
+                .guest(GuestKernel.LINUX_2010)
                 .build();
         Skb.Builder big = Skb.builder().head(0, 300);
         Skb.Builder small = Skb.builder().head(0, 200);
@@ -205,7 +209,7 @@ class FaultScenarioTest {
         send(sim, a);
         send(sim, b);
         send(sim, c);
-        sim.netfront().setGrefBeyondTable(sim.nextRequestIndex() + 1);
+        sim.netfront().faults().setGrefBeyondTable(sim.nextRequestIndex() + 1);
         sim.step();
         BatchReport r = sim.vif().lastBatch();
         assertThat(r.opPacket()).containsExactly(0, 0, 0, 1, 2, 2);
@@ -221,6 +225,25 @@ class FaultScenarioTest {
         assertThat(got.get(0).contentEquals(sent.get(0))).isTrue();
         assertThat(got.get(1).contentEquals(sent.get(2))).isTrue();
         assertLaterPacketsUnaffected(sim);
+    }
+
+    @Test
+    void aFaultHookThatThrowsIsNotReplayedByCopy() {
+        GuestRxSimulation sim = GuestRxSimulation.builder().replayable(true).build();
+        sim.drain();
+        sim.revokeNextGrant();
+        // the same request again: refused (already tampered) and so not an input of the run
+        assertThatThrownBy(sim::revokeNextGrant)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no untampered outstanding request");
+        send(sim, MTU);
+        sim.drain();
+        GuestRxSimulation copy = sim.copy(); // replaying the refused hook would throw here
+        assertThat(copy.statistics()).isEqualTo(sim.statistics());
+        assertThat(copy.statistics().errored()).isEqualTo(1);
+        send(copy, MTU);
+        copy.drain();
+        assertThat(copy.statistics().delivered()).isEqualTo(sim.statistics().delivered() + 1);
     }
 
     @Test

@@ -46,9 +46,11 @@ class CaptureLayoutTest {
                 assertThat(skb.length()).isEqualTo(frames.get(i).capturedLength());
                 assertThat(skb.hasGso()).isEqualTo(skb.length() > 1514);
                 for (PackingPolicy p : PackingPolicy.values()) {
-                    assertThat(PlanChecker.check(skb, RxPacker.of(p).plan(skb)))
+                    // FreeBSD's 16-bit xnb_pkt.size loses the bytes of a frame of 64 KiB or more
+                    boolean wraps = p == PackingPolicy.FREEBSD && skb.length() > 65535;
+                    assertThat(PlanChecker.check(skb, RxPacker.of(p).plan(skb)).isEmpty())
                             .as("%s %s %s", layout, p, skb)
-                            .isEmpty();
+                            .isEqualTo(!wraps);
                 }
             }
         }

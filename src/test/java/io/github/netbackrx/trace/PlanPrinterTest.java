@@ -15,17 +15,13 @@ import io.github.netbackrx.core.RxPacker;
 import io.github.netbackrx.core.RxPlan;
 import io.github.netbackrx.core.Skb;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PlanPrinterTest {
@@ -124,32 +120,6 @@ class PlanPrinterTest {
         PlanBuffer buffer = new PlanBuffer();
         RxPacker.of(PackingPolicy.COALESCE).plan(GSO_PACKET, buffer);
         assertThatThrownBy(() -> PlanPrinter.print(0, buffer, failing)).isInstanceOf(UncheckedIOException.class);
-    }
-
-    @ParameterizedTest
-    @EnumSource(PackingPolicy.class)
-    void theGoldenExamplesPrintTheSameFromAPlanBuffer(PackingPolicy policy) throws Exception {
-        List<TracePacket> packets;
-        try (InputStream in = getClass().getResourceAsStream("/trace/plan-format-example.trace")) {
-            packets = TraceParser.parse(new InputStreamReader(in, StandardCharsets.UTF_8));
-        }
-        String golden;
-        try (InputStream in =
-                getClass().getResourceAsStream("/golden/plan-format-example." + policy.label() + ".plan")) {
-            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        RxPacker packer = RxPacker.of(policy);
-        PlanBuffer buffer = new PlanBuffer();
-        StringBuilder fromRecords = new StringBuilder();
-        StringBuilder fromBuffer = new StringBuilder();
-        for (int i = 0; i < packets.size(); i++) {
-            Skb skb = packets.get(i).skb();
-            PlanPrinter.print(i, skb, packer.plan(skb), fromRecords);
-            packer.plan(skb, buffer);
-            PlanPrinter.print(i, buffer, fromBuffer);
-        }
-        assertThat(fromRecords.toString()).isEqualTo(golden);
-        assertThat(fromBuffer.toString()).isEqualTo(golden);
     }
 
     static LongStream seeds() {
