@@ -158,7 +158,7 @@ public final class GuestRxSimulation {
 
     /**
      * Where the simulation reports each packet's lifecycle. {@link Direct} tells the builder's
-     * {@link PacketListener} at once; a {@code TimedHost} puts itself in front of it and tells it
+     * {@link PacketListener} at once; a {@link TimedHost} puts itself in front of it and tells it
      * each step at the simulated time it happens.
      */
     interface Lifecycle {
@@ -1079,7 +1079,7 @@ public final class GuestRxSimulation {
 
         /**
          * @param l told each packet's lifecycle: admitted or dropped, taken by an action, responded,
-         *     then delivered, errored or rejected (default: nothing). In a {@code TimedHost} it is told
+         *     then delivered, errored or rejected (default: nothing). In a {@link TimedHost} it is told
          *     each at the simulated time it happens.
          * @return this
          */
