@@ -901,6 +901,15 @@ public final class TimedHost {
         return sim.guests();
     }
 
+    /**
+     * @param guest a guest
+     * @return its vif (its policy, queues, counters)
+     * @throws IndexOutOfBoundsException if there is no such guest
+     */
+    public io.github.netbackrx.netback.Vif vif(int guest) {
+        return sim.vif(guest);
+    }
+
     /** @return the backend */
     public Netback netback() {
         return netback;
