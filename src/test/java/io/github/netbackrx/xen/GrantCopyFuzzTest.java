@@ -127,7 +127,18 @@ class GrantCopyFuzzTest {
                 long dstRef = ref(in, dstGref);
                 int dstDom = domid(in);
                 int dstOff = offset(in);
-                batch.add(srcGref, srcRef, srcDom, srcOff, dstGref, dstRef, dstDom, dstOff, offset(in));
+                GrantCopyBatch.Op op = batch.op();
+                if (srcGref) {
+                    op.sourceGref(srcRef, srcDom, srcOff);
+                } else {
+                    op.sourceGmfn(srcRef, srcDom, srcOff);
+                }
+                if (dstGref) {
+                    op.destGref(dstRef, dstDom, dstOff);
+                } else {
+                    op.destGmfn(dstRef, dstDom, dstOff);
+                }
+                op.add(offset(in));
             }
         }
         byte[][][] before = snapshot(doms);

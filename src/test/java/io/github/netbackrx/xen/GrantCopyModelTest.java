@@ -166,7 +166,18 @@ class GrantCopyModelTest {
                     int len = randomLen(random);
                     int soff = randomOffset(random, len);
                     int doff = randomOffset(random, len);
-                    batch.add(sg, sref, sdom, soff, dg, dref, ddom, doff, len);
+                    GrantCopyBatch.Op op = batch.op();
+                    if (sg) {
+                        op.sourceGref(sref, sdom, soff);
+                    } else {
+                        op.sourceGmfn(sref, sdom, soff);
+                    }
+                    if (dg) {
+                        op.destGref(dref, ddom, doff);
+                    } else {
+                        op.destGmfn(dref, ddom, doff);
+                    }
+                    op.add(len);
                     batchStatus[i] = model.status(DOMIDS[caller], sg, sref, sdom, soff, dg, dref, ddom, doff, len);
                     expectedStatusCounts[-batchStatus[i]]++;
                     if (batchStatus[i] == 0) {
