@@ -95,17 +95,19 @@ public final class GrantCopyBatch {
      * every value is checked against its field's width when it is set.
      */
     public final class Op {
-        private static final int SOURCE = 1;
-        private static final int DEST = 2;
+        private static final int SOURCE = 0;
+        private static final int DEST = 1;
+        private static final int BOTH = 3;
+        private static final int[] GREF_FLAG = {GrantCopyLayout.GNTCOPY_SOURCE_GREF, GrantCopyLayout.GNTCOPY_DEST_GREF};
+        private static final String[] REF_FIELD = {"source", "dest"};
+        private static final String[] DOMID_FIELD = {"source.domid", "dest.domid"};
+        private static final String[] OFFSET_FIELD = {"source.offset", "dest.offset"};
 
-        private int set;
+        private int set; // bit 1 << side for each side named since op()
         private int opFlags;
-        private long opSourceRef;
-        private int opSourceDomid;
-        private int opSourceOffset;
-        private long opDestRef;
-        private int opDestDomid;
-        private int opDestOffset;
+        private final long[] ref = new long[2];
+        private final int[] domid = new int[2];
+        private final int[] offset = new int[2];
 
         private Op() {}
 
@@ -125,8 +127,7 @@ public final class GrantCopyBatch {
          * @throws IllegalArgumentException if a value does not fit its field
          */
         public Op sourceGref(long gref, int domid, int offset) {
-            checkRef("source", true, gref);
-            return source(gref, domid, offset, GrantCopyLayout.GNTCOPY_SOURCE_GREF);
+            return side(SOURCE, true, gref, domid, offset);
         }
 
         /**
@@ -139,7 +140,7 @@ public final class GrantCopyBatch {
          * @throws IllegalArgumentException if a value does not fit its field
          */
         public Op sourceGmfn(long gmfn, int domid, int offset) {
-            return source(gmfn, domid, offset, 0);
+            return side(SOURCE, false, gmfn, domid, offset);
         }
 
         /**
@@ -153,8 +154,7 @@ public final class GrantCopyBatch {
          * @throws IllegalArgumentException if a value does not fit its field
          */
         public Op destGref(long gref, int domid, int offset) {
-            checkRef("dest", true, gref);
-            return dest(gref, domid, offset, GrantCopyLayout.GNTCOPY_DEST_GREF);
+            return side(DEST, true, gref, domid, offset);
         }
 
         /**
@@ -167,7 +167,7 @@ public final class GrantCopyBatch {
          * @throws IllegalArgumentException if a value does not fit its field
          */
         public Op destGmfn(long gmfn, int domid, int offset) {
-            return dest(gmfn, domid, offset, 0);
+            return side(DEST, false, gmfn, domid, offset);
         }
 
         /**
@@ -181,35 +181,25 @@ public final class GrantCopyBatch {
          */
         public int add(int len) {
             checkU16("len", len);
-            if (set != (SOURCE | DEST)) {
+            if (set != BOTH) {
                 throw new IllegalStateException("gnttab_copy: op without a "
-                        + ((set & SOURCE) == 0 ? "source" : "destination")
+                        + ((set & (1 << SOURCE)) == 0 ? "source" : "destination")
                         + " (call sourceGref/sourceGmfn and destGref/destGmfn before add)");
             }
             set = 0;
             return append(
-                    opSourceRef, opSourceDomid, opSourceOffset, opDestRef, opDestDomid, opDestOffset, len, opFlags);
+                    ref[SOURCE], domid[SOURCE], offset[SOURCE], ref[DEST], domid[DEST], offset[DEST], len, opFlags);
         }
 
-        private Op source(long ref, int domid, int offset, int flag) {
-            checkU16("source.domid", domid);
-            checkU16("source.offset", offset);
-            opSourceRef = ref;
-            opSourceDomid = domid;
-            opSourceOffset = offset;
-            opFlags = (opFlags & ~GrantCopyLayout.GNTCOPY_SOURCE_GREF) | flag;
-            set |= SOURCE;
-            return this;
-        }
-
-        private Op dest(long ref, int domid, int offset, int flag) {
-            checkU16("dest.domid", domid);
-            checkU16("dest.offset", offset);
-            opDestRef = ref;
-            opDestDomid = domid;
-            opDestOffset = offset;
-            opFlags = (opFlags & ~GrantCopyLayout.GNTCOPY_DEST_GREF) | flag;
-            set |= DEST;
+        private Op side(int side, boolean gref, long r, int d, int o) {
+            checkRef(REF_FIELD[side], gref, r);
+            checkU16(DOMID_FIELD[side], d);
+            checkU16(OFFSET_FIELD[side], o);
+            ref[side] = r;
+            domid[side] = d;
+            offset[side] = o;
+            opFlags = gref ? opFlags | GREF_FLAG[side] : opFlags & ~GREF_FLAG[side];
+            set |= 1 << side;
             return this;
         }
     }

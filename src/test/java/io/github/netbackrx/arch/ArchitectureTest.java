@@ -231,22 +231,6 @@ class ArchitectureTest {
     }
 
     @Test
-    void publicCoreAndRingClassesAreFinalOrInterfaces() {
-        classes()
-                .that()
-                .resideInAnyPackage(ROOT + ".core..", ROOT + ".ring..")
-                .and()
-                .arePublic()
-                .and()
-                .areNotInterfaces()
-                .and()
-                .areNotEnums()
-                .should()
-                .haveModifier(JavaModifier.FINAL)
-                .check(main);
-    }
-
-    @Test
     void onlyTheCommandLinePrints() {
         noClasses()
                 .that()

@@ -127,18 +127,13 @@ class GrantCopyFuzzTest {
                 long dstRef = ref(in, dstGref);
                 int dstDom = domid(in);
                 int dstOff = offset(in);
-                GrantCopyBatch.Op op = batch.op();
-                if (srcGref) {
-                    op.sourceGref(srcRef, srcDom, srcOff);
-                } else {
-                    op.sourceGmfn(srcRef, srcDom, srcOff);
-                }
-                if (dstGref) {
-                    op.destGref(dstRef, dstDom, dstOff);
-                } else {
-                    op.destGmfn(dstRef, dstDom, dstOff);
-                }
-                op.add(offset(in));
+                RandomSides.dest(
+                                RandomSides.source(batch.op(), srcGref, srcRef, srcDom, srcOff),
+                                dstGref,
+                                dstRef,
+                                dstDom,
+                                dstOff)
+                        .add(offset(in));
             }
         }
         byte[][][] before = snapshot(doms);

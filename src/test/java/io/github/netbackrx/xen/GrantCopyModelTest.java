@@ -166,18 +166,8 @@ class GrantCopyModelTest {
                     int len = randomLen(random);
                     int soff = randomOffset(random, len);
                     int doff = randomOffset(random, len);
-                    GrantCopyBatch.Op op = batch.op();
-                    if (sg) {
-                        op.sourceGref(sref, sdom, soff);
-                    } else {
-                        op.sourceGmfn(sref, sdom, soff);
-                    }
-                    if (dg) {
-                        op.destGref(dref, ddom, doff);
-                    } else {
-                        op.destGmfn(dref, ddom, doff);
-                    }
-                    op.add(len);
+                    RandomSides.dest(RandomSides.source(batch.op(), sg, sref, sdom, soff), dg, dref, ddom, doff)
+                            .add(len);
                     batchStatus[i] = model.status(DOMIDS[caller], sg, sref, sdom, soff, dg, dref, ddom, doff, len);
                     expectedStatusCounts[-batchStatus[i]]++;
                     if (batchStatus[i] == 0) {
