@@ -132,15 +132,9 @@ class WorkloadTest {
     }
 
     private static boolean withinPages(Skb skb) {
-        if (skb.headOffset() + skb.headLength() > Netif.PAGE_SIZE) {
-            return false;
-        }
-        for (int k = 0; k < skb.fragCount(); k++) {
-            if (skb.fragOffset(k) + skb.fragLength(k) > Netif.PAGE_SIZE) {
-                return false;
-            }
-        }
-        return true;
+        return skb.headOffset() + skb.headLength() <= Netif.PAGE_SIZE
+                && java.util.stream.IntStream.range(0, skb.fragCount())
+                        .allMatch(k -> skb.fragOffset(k) + skb.fragLength(k) <= Netif.PAGE_SIZE);
     }
 
     @Test
