@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param packetsReceived packets accepted ({@code rx_packets})
  * @param bytesReceived their bytes ({@code rx_bytes})
  * @param packetsRejected packets dropped ({@code rx_errors})
- * @param rejectedBy drops per reason, in {@link RejectReason}'s declaration order
+ * @param rejectedBy drops per reason, in the order of {@link RejectReason}
  * @param responsesConsumed response slots consumed, extras included
  * @param requestsPosted requests written (fresh and recycled buffers)
  * @param notifications event-channel sends to the backend
@@ -27,8 +27,7 @@ public record NetfrontStatistics(
         long notifications,
         long gsoChecksumFixups) {
     /**
-     * Copies the map, in the reasons' declaration order (so the snapshot prints the same in every
-     * run).
+     * Copies the map, in the order of {@link RejectReason} so that equal statistics print alike.
      *
      * @param packetsReceived packets accepted ({@code rx_packets})
      * @param bytesReceived their bytes ({@code rx_bytes})
@@ -40,8 +39,8 @@ public record NetfrontStatistics(
      * @param gsoChecksumFixups GSO packets without {@code csum_blank} forced to PARTIAL
      */
     public NetfrontStatistics {
-        EnumMap<RejectReason, Long> copy = new EnumMap<>(RejectReason.class);
-        rejectedBy.forEach((reason, count) -> copy.put(Objects.requireNonNull(reason), Objects.requireNonNull(count)));
-        rejectedBy = Collections.unmodifiableMap(copy);
+        EnumMap<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
+        rejectedBy.forEach((r, n) -> byReason.put(Objects.requireNonNull(r), Objects.requireNonNull(n)));
+        rejectedBy = Collections.unmodifiableMap(byReason);
     }
 }
