@@ -1,7 +1,5 @@
 package io.github.netbackrx.cli;
 
-import io.github.netbackrx.core.ChecksumState;
-import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
@@ -17,6 +15,7 @@ import io.github.netbackrx.sim.SimulationStatistics;
 import io.github.netbackrx.sim.TimedHost;
 import io.github.netbackrx.sim.TimedReport;
 import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -91,45 +90,6 @@ final class Simulator {
             TimedHost.IntervalListener series) {}
 
     /**
-     * The built-in realistic mix: MTU frames (some with a head crossing a page), small ACKs, 64 KiB
-     * GSO packets in page fragments, packets of many small fragments, packets with foreign
-     * fragments.
-     */
-    static Skb builtInPacket(SplittableRandom rnd) {
-        int kind = rnd.nextInt(100);
-        Skb.Builder b = Skb.builder();
-        if (kind < 35) {
-            int len = 1514;
-            b.head(rnd.nextInt(8) == 0 ? 3000 + rnd.nextInt(1000) : 64 + rnd.nextInt(64), len);
-            b.checksum(ChecksumState.UNNECESSARY);
-        } else if (kind < 65) {
-            b.head(64 + rnd.nextInt(2000), 66).checksum(ChecksumState.PARTIAL);
-        } else if (kind < 80) {
-            b.head(128, 66);
-            for (int k = 0; k < 16; k++) {
-                b.frag(0, 4096);
-            }
-            b.gso(1448, rnd.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6).checksum(ChecksumState.PARTIAL);
-        } else if (kind < 90) {
-            b.head(128, 54 + rnd.nextInt(100));
-            int frags = 4 + rnd.nextInt(13);
-            for (int k = 0; k < frags; k++) {
-                int len = 64 + rnd.nextInt(193);
-                b.frag(rnd.nextInt(4096 - len), len);
-            }
-            b.checksum(ChecksumState.PARTIAL);
-        } else {
-            b.head(128, 66);
-            int frags = 1 + rnd.nextInt(3);
-            for (int k = 0; k < frags; k++) {
-                b.foreignFrag(rnd.nextInt(2) * 2048, 1448);
-            }
-            b.checksum(ChecksumState.NONE);
-        }
-        return b.build();
-    }
-
-    /**
      * Where one guest's packets and their bytes come from. Both methods share the guest's random
      * source, drawn in send order, so a run is the same for the same seed.
      */
@@ -157,9 +117,9 @@ final class Simulator {
             return data;
         }
 
-        /** The built-in realistic mix, random bytes. */
+        /** The built-in mix ({@link WorkloadMix#BUILT_IN}) from the guest's random source, random bytes. */
         static Feed builtIn() {
-            return (i, rnd) -> builtInPacket(rnd);
+            return (i, rnd) -> Workload.packet(WorkloadMix.BUILT_IN, rnd);
         }
 
         /** A list of packets, repeated as often as needed, random bytes. */

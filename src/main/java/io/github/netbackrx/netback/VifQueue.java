@@ -416,28 +416,14 @@ final class VifQueue {
             }
             len &= 0xFFFF;
         }
+        GrantCopyBatch.Op op = b.op();
         if (p.grefs[area][f] >= 0) {
-            return b.add(
-                    true,
-                    p.grefs[area][f],
-                    vif.peer.domid(),
-                    offset,
-                    true,
-                    Integer.toUnsignedLong(destGref),
-                    vif.frontendDomid,
-                    pl.opDestOffset(i),
-                    len);
+            op.sourceGref(p.grefs[area][f], vif.peer.domid(), offset);
+        } else {
+            op.sourceGmfn(p.frames[area][f], Hypervisor.DOMID_SELF, offset);
         }
-        return b.add(
-                false,
-                p.frames[area][f],
-                Hypervisor.DOMID_SELF,
-                offset,
-                true,
-                Integer.toUnsignedLong(destGref),
-                vif.frontendDomid,
-                pl.opDestOffset(i),
-                len);
+        return op.destGref(Integer.toUnsignedLong(destGref), vif.frontendDomid, pl.opDestOffset(i))
+                .add(len);
     }
 
     /**
