@@ -449,8 +449,10 @@ public final class RxPacker {
         int n = fo.length;
         int[] ops = out.opCapacity(n + 1);
         int[] slots = out.slotCapacity(n + 1 + extras);
-        for (int k = 0; k < n; k++) { // op k into slot k + 1 + extras: indexes linear in k
+        for (int k = 0; k < n; k++) { // op k into slot k + 1 + extras
             PlanBuffer.putOp(ops, k * OP_INTS, k, fo[k], k + 1 + extras, 0, fl[k]);
+        }
+        for (int k = 0; k < n; k++) {
             PlanBuffer.putData(slots, k + 1 + extras, (short) fl[k], k + 1 < n ? Netif.RXF_MORE_DATA : 0);
         }
         PlanBuffer.putOp(ops, n * OP_INTS, CopyOp.HEAD, skb.headOffset(), 0, 0, skb.headLength());
