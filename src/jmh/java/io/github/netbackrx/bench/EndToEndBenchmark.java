@@ -51,7 +51,8 @@ public class EndToEndBenchmark {
     @Setup
     public void setUp() {
         sim = GuestRxSimulation.builder()
-                .policy(policy)
+                .vif(v -> v.policy(policy))
+                .txQueueLen(BURST) // the host's qdisc holds a whole burst: every packet sent is delivered
                 .keepReceived(false)
                 .replayable(false)
                 .build();

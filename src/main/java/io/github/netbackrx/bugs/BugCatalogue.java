@@ -108,7 +108,8 @@ public final class BugCatalogue {
 
     /** Sends {@code packets} zero-filled copies of {@code skb} through a simulation and drains it. */
     private static GuestRxSimulation drained(GuestRxSimulation.Builder b, Skb skb, int packets) {
-        GuestRxSimulation sim = b.keepReceived(false).build();
+        // the host's qdisc holds the whole burst, as the sending application would keep offering it
+        GuestRxSimulation sim = b.keepReceived(false).txQueueLen(packets).build();
         for (int i = 0; i < packets; i++) {
             sim.send(skb, new byte[skb.length()]);
         }
@@ -243,10 +244,10 @@ public final class BugCatalogue {
         int ops = taken * plan.ops().size();
         GuestRxSimulation sim = drained(
                 GuestRxSimulation.builder()
-                        .profile(EngineProfile.LINUX_2010)
-                        .policy(PackingPolicy.COALESCE_COMPOUND)
-                        .maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER)
-                        .copyOpArraySize(arraySize),
+                        .backend(b -> b.profile(EngineProfile.LINUX_2010)
+                                .maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER)
+                                .copyOpArraySize(arraySize))
+                        .vif(v -> v.policy(PackingPolicy.COALESCE_COMPOUND)),
                 skb,
                 packets);
         VifStatistics v = sim.statistics().vif();
@@ -284,9 +285,8 @@ public final class BugCatalogue {
     private static BugResult stallRun(Skb skb, int packets, EngineProfile profile, SlotEstimator e, Generation g) {
         GuestRxSimulation sim = drained(
                 GuestRxSimulation.builder()
-                        .profile(profile)
-                        .policy(PackingPolicy.COALESCE_COMPOUND)
-                        .estimator(e),
+                        .backend(b -> b.profile(profile))
+                        .vif(v -> v.policy(PackingPolicy.COALESCE_COMPOUND).estimator(e)),
                 skb,
                 packets);
         long stuck = sim.statistics().inFlight();

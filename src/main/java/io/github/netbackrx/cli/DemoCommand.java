@@ -28,12 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "demo",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Show every packing policy at work on a built-in sample trace.",
-        descriptionHeading = "%n",
         description = {
             "Plans a built-in sample trace (the worked examples of docs/plan-format.md and a few everyday"
                     + " packets) under every packing policy and prints the plans one policy after the other,"
@@ -42,10 +37,8 @@ import picocli.CommandLine.Spec;
             "Then runs the built-in realistic mix through the whole path (the 'simulate' command) and"
                     + " verifies every delivered byte."
         },
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:ok", "1:a delivered byte differs", "2:bad usage", "3:internal error"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends CommandBase implements Callable<Integer> {
 
     /** Packets of the built-in mix the demo's simulation sends. */
     static final int DEMO_PACKETS = 5000;
@@ -69,26 +62,23 @@ final class DemoCommand implements Callable<Integer> {
         if (!trace.isValid()) {
             throw new IllegalStateException("the built-in sample trace is bad: " + trace.errors());
         }
-        out.print("netback-rx demo: how each packing policy lays packets onto the guest's RX ring\n");
-        out.print("\nThe sample trace (docs/plan-format.md describes both formats):\n\n");
-        for (String line : sample.lines().collect(Collectors.toList())) {
-            out.print(line.isEmpty() ? "\n" : "    " + line + "\n");
-        }
+        // every policy is planned first, so that the demo can lead with the summary
+        StringBuilder sections = new StringBuilder();
         List<String> summaries = new ArrayList<>();
         for (PackingPolicy policy : PackingPolicy.values()) {
-            out.print("\n== policy " + policy.label() + summary(policy) + " ==\n\n");
+            sections.append("\n== policy " + policy.label() + summary(policy) + " ==\n\n");
             TracePlanner.Result result = TracePlanner.plan(trace, policy);
             for (LineError error : result.errors()) {
-                out.print("refused: " + error + "\n");
+                sections.append("refused: " + error + "\n");
             }
             int slots = 0;
             int estimate = 0;
             int ops = 0;
             int findings = 0;
             for (TracePlanner.Planned p : result.packets()) {
-                PlanPrinter.print(p.index(), p.packet().skb(), p.plan(), out);
+                PlanPrinter.print(p.index(), p.packet().skb(), p.plan(), sections);
                 for (Finding f : p.findings()) {
-                    out.print("finding: " + TracePlanner.finding(p.index(), f) + "\n");
+                    sections.append("finding: " + TracePlanner.finding(p.index(), f) + "\n");
                 }
                 slots += p.plan().slotCount();
                 estimate += p.plan().estimate();
@@ -99,10 +89,16 @@ final class DemoCommand implements Callable<Integer> {
                     + result.errors().size() + " refused; " + slots + " ring slots used of " + estimate
                     + " estimated; " + ops + " copy ops; " + findings + (findings == 1 ? " finding\n" : " findings\n");
             summaries.add(summary);
-            out.print("\n" + summary);
+            sections.append("\n" + summary);
         }
-        out.print("\n== summary ==\n\n");
+        out.print("netback-rx demo: how each packing policy lays packets onto the guest's RX ring\n");
+        out.print("\n== summary: the sample trace under every policy ==\n\n");
         summaries.forEach(out::print);
+        out.print("\nThe sample trace (docs/plan-format.md describes both formats):\n\n");
+        for (String line : sample.lines().collect(Collectors.toList())) {
+            out.print(line.isEmpty() ? "\n" : "    " + line + "\n");
+        }
+        out.print(sections);
         out.print("\n== simulation: the built-in mix through netback, GNTTABOP_copy and netfront ==\n\n");
         io.github.netbackrx.sim.SimulationStatistics st = Simulator.run(PackingPolicy.COALESCE, DEMO_PACKETS, 1, out);
         out.flush();

@@ -27,13 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code netback-rx layout}: draws how one packet is laid out, as text and optionally as SVG. */
 @Command(
         name = "layout",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Draw how one packet is laid out: source areas, copy ops, ring slots.",
-        descriptionHeading = "%n",
         description = {
             "Plans one packet, given in the trace format (for example 'head=0+54 frag=0+100 gso=1448"
                     + " csum=partial'; several arguments are joined with spaces), and draws the layout on"
@@ -46,16 +40,13 @@ import picocli.CommandLine.Spec;
                     + " packet is drawn as refused under --policy all; when it is the only policy asked for,"
                     + " the refusal is an input error (status 2)."
         },
-        parameterListHeading = "%nArguments:%n",
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:drawn, no finding",
             "1:drawn, some plan broke an invariant",
             "2:bad usage, a bad packet, a packet every policy asked for refuses, or an SVG file that cannot be written",
             "3:internal error"
         })
-final class LayoutCommand implements Callable<Integer> {
+final class LayoutCommand extends CommandBase implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
@@ -124,8 +115,10 @@ final class LayoutCommand implements Callable<Integer> {
             } else {
                 try {
                     Files.writeString(Path.of(svg), picture, StandardCharsets.UTF_8);
-                } catch (IOException | InvalidPathException e) {
-                    return fail(err, "cannot write '" + svg + "': " + e);
+                } catch (IOException e) {
+                    return fail(err, "cannot write '" + svg + "': " + PacketSource.plainReason(e));
+                } catch (InvalidPathException e) {
+                    return fail(err, "cannot write '" + svg + "': not a valid file name");
                 }
             }
         }

@@ -243,7 +243,16 @@ final class LayoutDrawing {
             policyLines = Math.max(policyLines, lines * LINE + slots * ROW);
         }
         String title = "packet " + TraceWriter.toLine(skb) + " (" + skb.length() + " bytes)";
-        int sourcesTop = 50;
+        List<Integer> sources = new ArrayList<>();
+        for (Piece p : pieces) {
+            if (!sources.contains(p.source())) {
+                sources.add(p.source());
+            }
+        }
+        int legendPerLine = Math.max(1, (LEFT + Math.max(1, columns.size()) * COLUMN - 2 * LEFT) / LEGEND_ITEM);
+        int legendLines = (sources.size() + 1 + legendPerLine - 1) / legendPerLine;
+        int legendTop = 44;
+        int sourcesTop = legendTop + legendLines * LINE + 16;
         int policiesTop = sourcesTop + 24 + pieces.size() * ROW + 20;
         int width = Math.max(
                 LEFT + Math.max(1, columns.size()) * COLUMN,
@@ -251,6 +260,8 @@ final class LayoutDrawing {
         int height = policiesTop + 24 + policyLines;
         SvgWriter w = new SvgWriter(width, height);
         w.text("title", "netback-rx layout of " + TraceWriter.toLine(skb));
+        // an opaque background: the picture stays readable in a viewer with a dark theme
+        w.empty("rect", "class", "background", "x", 0, "y", 0, "width", width, "height", height, "fill", "#ffffff");
         w.text("text", title, "x", LEFT, "y", 20, "font-size", 13, "class", "heading");
         w.text(
                 "text",
@@ -261,6 +272,8 @@ final class LayoutDrawing {
                 36,
                 "class",
                 "note");
+
+        legend(w, sources, legendTop, legendPerLine);
 
         w.start("g", "class", "sources", "transform", "translate(" + LEFT + "," + sourcesTop + ")");
         w.text("text", "source areas and their 4 KiB frames", "x", 0, "y", 0, "class", "heading");
@@ -388,6 +401,43 @@ final class LayoutDrawing {
      * A bar's rectangle, {@value #BAR_PX} px high, {@value #BAR_TOP} px below a row's top {@code
      * y}; {@code id}, {@code stroke} and {@code title} may be null (left out).
      */
+    /** Width of one legend entry: a swatch and a name. */
+    private static final int LEGEND_ITEM = 96;
+
+    /** The legend: one swatch per source area in its colour, and the outline of a frame or buffer. */
+    private static void legend(SvgWriter w, List<Integer> sources, int top, int perLine) {
+        w.start("g", "class", "legend", "transform", "translate(" + LEFT + "," + top + ")");
+        List<Integer> entries = new ArrayList<>(sources);
+        entries.add(Integer.MIN_VALUE); // the outline
+        for (int i = 0; i < entries.size(); i++) {
+            int source = entries.get(i);
+            int x = (i % perLine) * LEGEND_ITEM;
+            int y = (i / perLine) * LINE;
+            boolean outline = source == Integer.MIN_VALUE;
+            w.empty(
+                    "rect",
+                    "class",
+                    "swatch",
+                    "x",
+                    x,
+                    "y",
+                    y,
+                    "width",
+                    12,
+                    "height",
+                    10,
+                    "fill",
+                    outline ? "none" : colour(source),
+                    "stroke",
+                    "#888888",
+                    "stroke-width",
+                    0.5);
+            String name = outline ? "frame, buffer" : source == CopyOp.HEAD ? "head" : "frag" + source;
+            w.text("text", name, "x", x + 16, "y", y + 9, "class", "legend-label");
+        }
+        w.end();
+    }
+
     private static void rect(
             SvgWriter w,
             String cls,

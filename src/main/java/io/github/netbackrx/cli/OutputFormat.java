@@ -70,6 +70,27 @@ enum OutputFormat {
         }
     }
 
+    /**
+     * The {@code --format} option as a picocli mixin: one field in each command that has it, and
+     * one help text (docs/output-formats.md lists every field of every command and format).
+     */
+    static final class Option {
+        @CommandLine.Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                defaultValue = "text",
+                converter = Converter.class,
+                completionCandidates = Names.class,
+                description = "output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; json and csv are"
+                        + " described in docs/output-formats.md)")
+        private OutputFormat format;
+
+        /** @return the format asked for */
+        OutputFormat format() {
+            return format;
+        }
+    }
+
     /** Converts {@code text}, {@code json} or {@code csv}; anything else is a usage error. */
     static final class Converter implements CommandLine.ITypeConverter<OutputFormat> {
         @Override

@@ -1,60 +1,60 @@
 package io.github.netbackrx.cli;
 
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.EngineProfile;
+import io.github.netbackrx.netback.EventSink;
+import io.github.netbackrx.sim.GuestRxSimulation;
 import io.github.netbackrx.sim.SimulationStatistics;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.Iterator;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
+import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code netback-rx simulate}: runs packets through the whole guest-RX path and checks every byte. */
 @Command(
         name = "simulate",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        sortOptions = false,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
-        customSynopsis = {
-            "netback-rx simulate [-hV] [--profile=PROFILE] [--policy=POLICY]",
-            "                           [--packets=N] [--seed=S]",
-            "                           [FILE | --workload=NAME |",
-            "                            --capture=PCAP [--capture-head=BYTES]]"
-        },
         header = "Run packets through netback, the hypervisor and netfront, and verify every delivered byte.",
-        descriptionHeading = "%n",
         description = {
-            "Sends packets through a netback engine (--profile), GNTTABOP_copy and a Linux netfront,"
-                    + " and prints what was delivered and verified, dropped and errored, with ring slots, copy"
-                    + " ops, hypercalls and notifications per packet.",
+            "Sends packets through a netback engine (--profile) serving one or more guests (--guests), GNTTABOP_copy"
+                    + " and a Linux netfront per guest ring, and prints what was delivered and verified, dropped and"
+                    + " errored, with ring slots, copy ops, hypercalls and notifications per packet, and a row per guest.",
             "",
             "The packets come from FILE (a trace, each packet given random bytes from the seed), from"
                     + " --workload NAME (with the workload's own bytes), from --capture PCAP (each frame's own"
                     + " bytes), or by default from a built-in seeded mix of MTU frames, small ACKs, 64 KiB GSO"
-                    + " packets, small-fragment packets and packets with foreign fragments. A trace or capture"
-                    + " repeats to reach --packets. Runs of " + SimulateCommand.PROGRESS_MIN + " packets or more"
-                    + " draw a progress bar on standard error when both standard output and standard error are"
-                    + " a terminal."
+                    + " packets, small-fragment packets and packets with foreign fragments. Every guest has its own"
+                    + " source (a workload or the mix seeded with S + guest; a trace or capture repeated). --packets"
+                    + " counts all guests together; --rounds R instead keeps every guest's sender backlogged for R"
+                    + " rounds (a saturation run). The senders are closed-loop: a guest is offered packets only while"
+                    + " fewer than " + KernelLimits.VIF_TX_QUEUE_LEN + " wait in its qdisc and fewer than a ring's"
+                    + " worth on the host side of its ring, so memory stays bounded. Runs of "
+                    + SimulateCommand.PROGRESS_MIN + " packets or more draw a progress bar on standard error when both"
+                    + " standard output and standard error are a terminal."
         },
-        optionListHeading = "%nOptions:%n",
-        exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every delivered byte equals what was sent",
             "1:some delivered byte differs",
             "2:bad usage or bad input",
             "3:internal error"
         })
-final class SimulateCommand implements Callable<Integer> {
+final class SimulateCommand extends CommandBase implements Callable<Integer> {
     /** Packets of the built-in mix or a workload without {@code --packets}. */
     static final int DEFAULT_PACKETS = 10_000;
 
@@ -64,17 +64,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @ParentCommand
-    private Main main;
-
-    @Option(
-            names = "--profile",
-            paramLabel = "PROFILE",
-            defaultValue = "2010",
-            converter = ProfileConverter.class,
-            completionCandidates = ProfileNames.class,
-            description = "netback engine: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    private EngineProfile profile;
+    @Mixin
+    private ProfileOption profileOption;
 
     @Option(
             names = "--policy",
@@ -82,32 +73,85 @@ final class SimulateCommand implements Callable<Integer> {
             converter = PolicyOption.Converter.class,
             completionCandidates = PolicyOption.Names.class,
             description = "packing policy: ${COMPLETION-CANDIDATES} (default: the engine's own: coalesce for 2010,"
-                    + " coalesce-compound for 3.14, full-page for rx.c, freebsd for freebsd)")
+                    + " coalesce-compound for 3.13 and 3.14, full-page for rx.c, freebsd for freebsd)")
     private PackingPolicy policy;
+
+    @Option(
+            names = "--guests",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "guests on the host, each its own domain, vif and netfront (default: ${DEFAULT-VALUE})")
+    private int guests;
+
+    @Option(
+            names = "--groups",
+            paramLabel = "G",
+            description = "2010 only: netback groups (struct xen_netbk); each vif joins the least-loaded (default: 1)")
+    private Integer groups;
+
+    @Option(
+            names = "--queues",
+            paramLabel = "Q",
+            defaultValue = "1",
+            description = "rx.c only: queues per vif, each its own ring, event channel and thread; a packet without a"
+                    + " hash gets a random flow hash, and goes to queue hash % Q (default: ${DEFAULT-VALUE})")
+    private int queues;
+
+    @Option(
+            names = "--rounds",
+            paramLabel = "R",
+            description = "instead of --packets: run R rounds with every guest's sender always backlogged")
+    private Integer rounds;
+
+    @Option(
+            names = "--actions-per-round",
+            paramLabel = "A",
+            description = "a backend CPU budget: each execution context runs at most A actions per round (default: as"
+                    + " many as make progress)")
+    private Integer actionsPerRound;
+
+    @Option(
+            names = "--noisy",
+            paramLabel = "NAME",
+            completionCandidates = PacketSource.WorkloadNames.class,
+            description = "guest 0 sends workload NAME instead of the common source (a noisy neighbour)")
+    private String noisy;
+
+    @Option(
+            names = "--events",
+            paramLabel = "FILE",
+            description = "write the engine's event log (docs/engine-format.md) to FILE")
+    private Path events;
+
+    @Mixin
+    private OutputFormat.Option format;
 
     @Mixin
     private PacketSource source;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        EngineProfile profile = profileOption.profile();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         source.validate(false);
-        Simulator.Feed feed;
+        validate();
+        IntFunction<Simulator.Feed> feeds;
         String name;
         Integer packets = source.packets();
         int count;
         if (source.isEmpty()) {
-            feed = Simulator.Feed.builtIn();
+            feeds = g -> Simulator.Feed.builtIn();
             name = "the built-in mix";
             count = packets != null ? packets : DEFAULT_PACKETS;
         } else if (source.isWorkload()) {
-            feed = Simulator.Feed.of(source.workload());
+            WorkloadMix mix = source.workload().mix();
+            feeds = g -> Simulator.Feed.of(Workload.of(mix, source.seed() + g));
             count = packets != null ? packets : DEFAULT_PACKETS;
-            name = "workload " + source.workload().mix().label();
+            name = "workload " + mix.label();
         } else {
             // a trace or a capture: every packet of it, repeated to reach --packets
-            PacketSource.Loaded input = source.loadAll(main.stdin(), err);
+            PacketSource.Loaded input = source.loadAll(main().stdin(), err);
             if (input == null) {
                 return ExitStatus.BAD_INPUT;
             }
@@ -120,38 +164,126 @@ final class SimulateCommand implements Callable<Integer> {
                 return ExitStatus.BAD_INPUT;
             }
             List<Skb> skbs = input.skbs();
-            feed = input.payloads() == null
+            Simulator.Feed feed = input.payloads() == null
                     ? Simulator.Feed.repeating(skbs)
                     : Simulator.Feed.repeating(skbs, input.payloads());
-            count = packets != null ? packets : skbs.size();
+            feeds = g -> feed;
+            count = packets != null ? packets : skbs.size() * guests;
             name = input.description();
         }
-        ProgressBar progress = new ProgressBar("simulate", count, err, main.terminal() && count >= PROGRESS_MIN);
-        SimulationStatistics st = Simulator.run(profile, policy, count, source.seed(), feed, name, out, progress);
-        return st.mismatched() == 0 ? ExitStatus.OK : ExitStatus.FINDING;
+        if (noisy != null) {
+            IntFunction<Simulator.Feed> common = feeds;
+            WorkloadMix mix = Workload.named(noisy, source.seed()).mix();
+            feeds = g -> g == 0 ? Simulator.Feed.of(Workload.of(mix, source.seed())) : common.apply(g);
+            name = name + ", guest 0 workload " + mix.label();
+        }
+        int total = rounds != null ? rounds : count;
+        ProgressBar progress = new ProgressBar(
+                "simulate",
+                total,
+                err,
+                main().terminal() && format.format() == OutputFormat.TEXT && total >= PROGRESS_MIN);
+        Simulator.Result result;
+        try (EventFile log = events == null ? null : new EventFile(events)) {
+            Simulator.Options o = new Simulator.Options(
+                    profile,
+                    policy,
+                    guests,
+                    groups == null ? 0 : groups,
+                    queues,
+                    source.seed(),
+                    count,
+                    rounds == null ? 0 : rounds,
+                    actionsPerRound == null ? 0 : actionsPerRound,
+                    log);
+            result = Simulator.run(o, feeds, name, progress);
+        }
+        switch (format.format()) {
+            case JSON -> Simulator.printJson(result, out);
+            case CSV -> printCsv(result, out);
+            default -> Simulator.printText(result, out);
+        }
+        return result.total().mismatched() == 0 ? ExitStatus.OK : ExitStatus.FINDING;
     }
 
-    /** Converts a label with {@link EngineProfile#fromLabel(String)}; an unknown name is a usage error. */
-    static final class ProfileConverter implements CommandLine.ITypeConverter<EngineProfile> {
-        @Override
-        public EngineProfile convert(String value) {
+    private void validate() {
+        EngineProfile profile = profileOption.profile();
+        if (guests < 1 || guests > GuestRxSimulation.MAX_GUESTS) {
+            throw usage("--guests " + guests + ": must be 1.." + GuestRxSimulation.MAX_GUESTS);
+        }
+        if (groups != null) {
+            if (profile != EngineProfile.LINUX_2010) {
+                throw usage("--groups applies to the 2010 profile (" + profile.label() + " runs one context per vif"
+                        + (profile.multiQueue() ? " queue" : "") + ")");
+            }
+            if (groups < 1 || groups > 4096) {
+                throw usage("--groups " + groups + ": must be 1..4096");
+            }
+        }
+        if (queues < 1 || queues > 64) {
+            throw usage("--queues " + queues + ": must be 1..64");
+        }
+        if (queues > 1 && !profile.multiQueue()) {
+            throw usage("--queues applies to the rx.c profile (" + profile.label() + " has one ring per vif)");
+        }
+        if (rounds != null) {
+            if (source.packets() != null) {
+                throw usage("--rounds and --packets exclude each other");
+            }
+            if (rounds < 1) {
+                throw usage("--rounds " + rounds + ": must be at least 1");
+            }
+        }
+        if (actionsPerRound != null && actionsPerRound < 1) {
+            throw usage("--actions-per-round " + actionsPerRound + ": must be at least 1");
+        }
+        if (noisy != null) {
             try {
-                return EngineProfile.fromLabel(value);
+                WorkloadMix.fromLabel(noisy);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
+                throw usage("--noisy: " + e.getMessage());
             }
         }
     }
 
-    /** The profiles' labels, for the help text. */
-    static final class ProfileNames implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            List<String> names = new ArrayList<>();
-            for (EngineProfile p : EngineProfile.values()) {
-                names.add(p.label());
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private static void printCsv(Simulator.Result r, PrintWriter out) throws IOException {
+        try (CSVPrinter csv = OutputFormat.csv(
+                out, "guest", "sent", "delivered", "delivered_bytes", "mismatched", "dropped", "errored")) {
+            List<SimulationStatistics> gs = r.guests();
+            for (int g = 0; g < gs.size(); g++) {
+                SimulationStatistics s = gs.get(g);
+                csv.printRecord(
+                        g, s.sent(), s.delivered(), s.deliveredBytes(), s.mismatched(), s.dropped(), s.errored());
             }
-            return names.iterator();
+        }
+        out.flush();
+    }
+
+    /** The {@code --events} file: one line per event, written as the engine runs. */
+    private static final class EventFile implements EventSink, AutoCloseable {
+        private final BufferedWriter w;
+
+        EventFile(Path file) throws IOException {
+            this.w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void event(String line) {
+            try {
+                w.write(line);
+                w.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            w.close();
         }
     }
 }

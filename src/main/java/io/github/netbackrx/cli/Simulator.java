@@ -2,10 +2,14 @@ package io.github.netbackrx.cli;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.HashType;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.EngineProfile;
-import io.github.netbackrx.netback.VifStatistics;
+import io.github.netbackrx.netback.EventSink;
+import io.github.netbackrx.netback.Netback;
 import io.github.netbackrx.sim.GuestRxSimulation;
 import io.github.netbackrx.sim.SimulationStatistics;
 import io.github.netbackrx.trace.Workload;
@@ -13,13 +17,50 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import tools.jackson.core.JsonGenerator;
 
-/** Runs packets through {@link GuestRxSimulation} and prints the summary of {@code simulate}. */
+/**
+ * Runs packets through a {@link GuestRxSimulation} of one or more guests and prints the summary of
+ * {@code simulate}.
+ *
+ * <p><b>Backpressure.</b> The senders are closed-loop, as a TCP sender held back by its window and
+ * TCP Small Queues: each round a guest is offered at most {@link #SEND_BURST} packets (the guests
+ * taking turns, one packet each, so their packets arrive interleaved), and only
+ * while fewer than {@link KernelLimits#VIF_TX_QUEUE_LEN} of its packets wait in the host's qdisc
+ * and fewer than a ring's worth ({@link KernelLimits#NET_RX_RING_SIZE}) wait on the host side of
+ * its ring in all. So memory stays bounded whatever {@code --packets} says, and a slow guest slows
+ * its sender instead of filling the host.
+ */
 final class Simulator {
-    /** Packets handed over between two rounds of the simulation. */
-    private static final int SEND_BURST = 64;
+    /** Packets offered to a guest per round, at most. */
+    static final int SEND_BURST = 64;
 
     private Simulator() {}
+
+    /** What a run is asked to do. */
+    record Options(
+            EngineProfile profile,
+            PackingPolicy policy,
+            int guests,
+            int groups,
+            int queues,
+            long seed,
+            int packets,
+            int rounds,
+            int actionsPerRound,
+            EventSink events) {}
+
+    /** What a run did. */
+    record Result(
+            Options options,
+            String source,
+            PackingPolicy policy,
+            SimulationStatistics total,
+            List<SimulationStatistics> guests,
+            List<ContextStatistics> contexts,
+            long hypercalls,
+            long notifications) {}
 
     /**
      * The built-in realistic mix: MTU frames (some with a head crossing a page), small ACKs, 64 KiB
@@ -61,7 +102,7 @@ final class Simulator {
     }
 
     /**
-     * Where the simulated packets and their bytes come from. Both methods share the run's random
+     * Where one guest's packets and their bytes come from. Both methods share the guest's random
      * source, drawn in send order, so a run is the same for the same seed.
      */
     interface Feed {
@@ -69,7 +110,7 @@ final class Simulator {
          * The packet with this send number.
          *
          * @param index 0, 1, 2, ... in order
-         * @param rnd the run's random source
+         * @param rnd the guest's random source
          * @return its layout
          */
         Skb packet(long index, SplittableRandom rnd);
@@ -79,7 +120,7 @@ final class Simulator {
          *
          * @param index its send number
          * @param skb its layout
-         * @param rnd the run's random source
+         * @param rnd the guest's random source
          * @return {@code skb.length()} bytes
          */
         default byte[] payload(long index, Skb skb, SplittableRandom rnd) {
@@ -130,69 +171,132 @@ final class Simulator {
     }
 
     /**
-     * Runs {@code count} packets of the built-in mix, prints the summary, and returns its
-     * statistics.
+     * Runs {@code count} packets of the built-in mix through one 2010 guest, prints the summary, and
+     * returns its statistics (the demo's run).
      */
     static SimulationStatistics run(PackingPolicy policy, int count, long seed, PrintWriter out) {
-        return run(
-                EngineProfile.LINUX_2010,
-                policy,
-                count,
-                seed,
-                Feed.builtIn(),
-                "the built-in mix",
-                out,
-                new ProgressBar("simulate", count, out, false));
+        Options o = new Options(EngineProfile.LINUX_2010, policy, 1, 0, 1, seed, count, 0, 0, null);
+        Result r = run(o, g -> Feed.builtIn(), "the built-in mix", new ProgressBar("simulate", count, out, false));
+        printText(r, out);
+        return r.total();
     }
 
     /**
-     * Runs {@code count} packets of a feed through a simulation of the engine profile ({@code
-     * policy} null means the profile's own), reports progress on {@code progress}, prints the
-     * summary on {@code out}, and returns its statistics.
+     * Runs a simulation: {@code options.packets()} packets shared out among the guests (the first
+     * guests get one more when they do not divide evenly), or, with {@code options.rounds() > 0},
+     * that many rounds with every guest's sender always backlogged; then drains it.
+     *
+     * @param feeds each guest's packet source (guest number to feed)
      */
-    static SimulationStatistics run(
-            EngineProfile profile,
-            PackingPolicy policy,
-            int count,
-            long seed,
-            Feed feed,
-            String source,
-            PrintWriter out,
-            ProgressBar progress) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        GuestRxSimulation.Builder b =
-                GuestRxSimulation.builder().profile(profile).keepReceived(false);
-        if (policy != null) {
-            b.policy(policy);
+    static Result run(Options o, IntFunction<Feed> feeds, String source, ProgressBar progress) {
+        GuestRxSimulation.Builder sb = GuestRxSimulation.builder();
+        if (o.actionsPerRound() > 0) {
+            sb.actionsPerRound(o.actionsPerRound());
         }
-        GuestRxSimulation sim = b.build();
-        for (int i = 0; i < count; i++) {
-            Skb skb = feed.packet(i, rnd);
-            sim.send(skb, feed.payload(i, skb, rnd));
-            if ((i + 1) % SEND_BURST == 0) {
-                sim.step();
-                progress.update(i + 1);
+        GuestRxSimulation sim = sb.guests(o.guests())
+                .queues(o.queues())
+                .backend(b -> configure(b, o))
+                .vif(v -> {
+                    if (o.policy() != null) {
+                        v.policy(o.policy());
+                    }
+                })
+                .keepReceived(false)
+                .build();
+        int n = o.guests();
+        Feed[] feed = new Feed[n];
+        SplittableRandom[] rnd = new SplittableRandom[n];
+        long[] sent = new long[n];
+        long[] quota = new long[n];
+        for (int g = 0; g < n; g++) {
+            feed[g] = feeds.apply(g);
+            rnd[g] = new SplittableRandom(o.seed() + g);
+            quota[g] = o.rounds() > 0 ? Long.MAX_VALUE : o.packets() / n + (g < o.packets() % n ? 1 : 0);
+        }
+        long total = 0;
+        int round = 0;
+        while (o.rounds() > 0 ? round < o.rounds() : total < o.packets()) {
+            // the guests' senders take turns, one packet each, so their packets arrive interleaved
+            for (int i = 0; i < SEND_BURST; i++) {
+                for (int g = 0; g < n; g++) {
+                    if (sent[g] < quota[g]
+                            && sim.backlog(g) < KernelLimits.VIF_TX_QUEUE_LEN
+                            && sim.hostQueued(g) < KernelLimits.NET_RX_RING_SIZE) {
+                        Skb skb = feed[g].packet(sent[g], rnd[g]);
+                        byte[] data = feed[g].payload(sent[g], skb, rnd[g]);
+                        if (o.queues() > 1 && !skb.hasHash()) {
+                            skb = withFlowHash(skb, rnd[g].nextInt());
+                        }
+                        sim.send(g, skb, data);
+                        sent[g]++;
+                        total++;
+                    }
+                }
             }
+            sim.step();
+            round++;
+            progress.update(o.rounds() > 0 ? round : total);
         }
         sim.drain();
         progress.finish();
-        SimulationStatistics st = sim.statistics();
-        print(profile, sim.vif().policy(), count, seed, source, st, out);
-        return st;
+        return new Result(
+                o,
+                source,
+                sim.vif(0).policy(),
+                sim.statistics(),
+                sim.guestStatistics(),
+                sim.contextStatistics(),
+                sim.netback().hypercalls(),
+                sim.netback().notifications());
     }
 
-    private static void print(
-            EngineProfile profile,
-            PackingPolicy policy,
-            int count,
-            long seed,
-            String source,
-            SimulationStatistics st,
-            PrintWriter out) {
-        VifStatistics v = st.vif();
+    private static void configure(Netback.Builder b, Options o) {
+        b.profile(o.profile());
+        if (o.groups() > 0) {
+            b.groups(o.groups());
+        }
+        if (o.events() != null) {
+            b.events(o.events());
+        }
+    }
+
+    /**
+     * The packet with a flow hash of type {@code ipv4-tcp}: what the host stack's {@code
+     * skb_get_hash} gives every TCP packet, and what the multi-queue vif selects its queue by.
+     */
+    static Skb withFlowHash(Skb skb, int hash) {
+        Skb.Builder b = Skb.builder().maxFrags(Math.max(skb.fragCount(), KernelLimits.MAX_SKB_FRAGS_2010));
+        b.head(skb.headOffset(), skb.headLength());
+        for (int k = 0; k < skb.fragCount(); k++) {
+            if (skb.fragForeign(k)) {
+                b.foreignFrag(skb.fragOffset(k), skb.fragLength(k));
+            } else {
+                b.frag(skb.fragOffset(k), skb.fragLength(k));
+            }
+        }
+        if (skb.hasGso()) {
+            b.gso(skb.gsoSize(), skb.gsoType());
+        }
+        return b.checksum(skb.checksum()).hash(hash, HashType.IPV4_TCP).build();
+    }
+
+    // ---- output --------------------------------------------------------------------------------
+
+    static void printText(Result r, PrintWriter out) {
+        Options o = r.options();
+        SimulationStatistics st = r.total();
         double n = Math.max(1, st.sent());
-        out.print("netback-rx simulate: " + count + " packets from " + source + ", engine " + profile.label()
-                + ", policy " + policy.label() + ", seed " + seed + "\n\n");
+        String what = o.rounds() > 0 ? o.rounds() + " rounds" : o.packets() + " packets";
+        out.print("netback-rx simulate: " + what + " from " + r.source() + ", engine "
+                + o.profile().label()
+                + ", policy " + r.policy().label() + ", seed " + o.seed()
+                + (o.guests() > 1 ? ", " + o.guests() + " guests" : "")
+                + (o.profile() == EngineProfile.LINUX_2010 && r.contexts().size() > 1
+                        ? ", " + r.contexts().size() + " groups"
+                        : "")
+                + (o.queues() > 1 ? ", " + o.queues() + " queues per guest" : "")
+                + (o.actionsPerRound() > 0 ? ", " + o.actionsPerRound() + " action(s) per context per round" : "")
+                + "\n\n");
         line(out, "delivered", st.delivered() + " packets, " + st.deliveredBytes() + " bytes");
         line(
                 out,
@@ -202,19 +306,120 @@ final class Simulator {
         line(
                 out,
                 "dropped",
-                st.dropped() + " (by the vif " + v.packetsDropped() + ", by netfront "
-                        + st.netfront().packetsRejected() + ")");
+                st.dropped() + " (by the vif " + st.vif().packetsDropped() + ", by netfront "
+                        + st.netfront().packetsRejected()
+                        + (st.qdiscDropped() > 0 ? ", at the qdisc " + st.qdiscDropped() : "")
+                        + ")");
         line(out, "errored", String.valueOf(st.errored()));
-        line(out, "ring slots", v.slotsUsed() + perPacket(v.slotsUsed(), n));
-        line(out, "copy ops", v.copyOps() + perPacket(v.copyOps(), n));
-        line(out, "hypercalls", v.hypercalls() + perPacket(v.hypercalls(), n));
+        line(out, "ring slots", st.vif().slotsUsed() + perPacket(st.vif().slotsUsed(), n));
+        line(out, "copy ops", st.vif().copyOps() + perPacket(st.vif().copyOps(), n));
+        line(out, "hypercalls", r.hypercalls() + perPacket(r.hypercalls(), n));
         line(
                 out,
                 "notifications",
-                v.notifications() + perPacket(v.notifications(), n) + " to the guest, "
+                r.notifications() + perPacket(r.notifications(), n) + " to the guests, "
                         + st.netfront().notifications() + " to the backend");
-        line(out, "queue", v.queueStops() + " stops, " + v.queueWakes() + " wakes");
+        line(out, "queue", st.vif().queueStops() + " stops, " + st.vif().queueWakes() + " wakes");
+        if (o.guests() > 1) {
+            out.print(String.format(
+                    Locale.ROOT,
+                    "%n%5s %9s %9s %13s %6s %8s %8s %8s%n",
+                    "guest",
+                    "sent",
+                    "delivered",
+                    "bytes",
+                    "share",
+                    "differ",
+                    "dropped",
+                    "errored"));
+            List<SimulationStatistics> gs = r.guests();
+            for (int g = 0; g < gs.size(); g++) {
+                SimulationStatistics s = gs.get(g);
+                out.print(String.format(
+                        Locale.ROOT,
+                        "%5d %9d %9d %13d %5.1f%% %8d %8d %8d%n",
+                        g,
+                        s.sent(),
+                        s.delivered(),
+                        s.deliveredBytes(),
+                        share(s, st),
+                        s.mismatched(),
+                        s.dropped(),
+                        s.errored()));
+            }
+        }
         out.print("\n" + (st.mismatched() == 0 ? "all delivered bytes verified\n" : "DELIVERED BYTES DIFFER\n"));
+        out.flush();
+    }
+
+    private static double share(SimulationStatistics guest, SimulationStatistics total) {
+        return total.deliveredBytes() == 0 ? 0 : 100.0 * guest.deliveredBytes() / total.deliveredBytes();
+    }
+
+    /** The result as one JSON object (keys documented in docs/output-formats.md). */
+    static void printJson(Result r, PrintWriter out) {
+        Options o = r.options();
+        SimulationStatistics st = r.total();
+        try (JsonGenerator j = OutputFormat.json(out)) {
+            j.writeStartObject();
+            j.writeStringProperty("command", "simulate");
+            j.writeStringProperty("source", r.source());
+            j.writeStringProperty("profile", o.profile().label());
+            j.writeStringProperty("policy", r.policy().label());
+            j.writeNumberProperty("seed", o.seed());
+            j.writeNumberProperty("packets", o.rounds() > 0 ? st.sent() : o.packets());
+            j.writeNumberProperty("rounds", o.rounds());
+            j.writeNumberProperty("queues", o.queues());
+            j.writeNumberProperty("actionsPerRound", o.actionsPerRound());
+            j.writeNumberProperty("sent", st.sent());
+            j.writeNumberProperty("delivered", st.delivered());
+            j.writeNumberProperty("deliveredBytes", st.deliveredBytes());
+            j.writeNumberProperty("mismatched", st.mismatched());
+            j.writeNumberProperty("dropped", st.dropped());
+            j.writeNumberProperty("qdiscDropped", st.qdiscDropped());
+            j.writeNumberProperty("errored", st.errored());
+            j.writeNumberProperty("inFlight", st.inFlight());
+            j.writeNumberProperty("slotsUsed", st.vif().slotsUsed());
+            j.writeNumberProperty("copyOps", st.vif().copyOps());
+            j.writeNumberProperty("hypercalls", r.hypercalls());
+            j.writeNumberProperty("notifications", r.notifications());
+            j.writeNumberProperty("queueStops", st.vif().queueStops());
+            j.writeNumberProperty("queueWakes", st.vif().queueWakes());
+            j.writeName("contexts");
+            j.writeStartArray();
+            for (ContextStatistics c : r.contexts()) {
+                j.writeStartObject();
+                j.writeNumberProperty("context", c.index());
+                j.writeStringProperty("kind", c.kind());
+                j.writeNumberProperty("members", c.members());
+                j.writeNumberProperty("actions", c.actions());
+                j.writeNumberProperty("packets", c.packets());
+                j.writeNumberProperty("hypercalls", c.hypercalls());
+                j.writeNumberProperty("copyOps", c.copyOps());
+                j.writeNumberProperty("notifications", c.notifications());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeName("guests");
+            j.writeStartArray();
+            List<SimulationStatistics> gs = r.guests();
+            for (int g = 0; g < gs.size(); g++) {
+                SimulationStatistics s = gs.get(g);
+                j.writeStartObject();
+                j.writeNumberProperty("guest", g);
+                j.writeNumberProperty("sent", s.sent());
+                j.writeNumberProperty("delivered", s.delivered());
+                j.writeNumberProperty("deliveredBytes", s.deliveredBytes());
+                j.writeNumberProperty("share", Math.round(share(s, st) * 10) / 10.0);
+                j.writeNumberProperty("mismatched", s.mismatched());
+                j.writeNumberProperty("dropped", s.dropped());
+                j.writeNumberProperty("errored", s.errored());
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        }
+        out.print("\n");
         out.flush();
     }
 

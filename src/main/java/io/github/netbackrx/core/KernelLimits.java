@@ -33,6 +33,12 @@ public final class KernelLimits {
     public static final int COPY_OP_ARRAY_2010 = 2 * NET_RX_RING_SIZE;
 
     /**
+     * The copy-op array of a Linux 3.12–3.13 vif: {@code grant_copy_op[2 * XEN_NETIF_RX_RING_SIZE]}
+     * in {@code struct xenvif} (the group's array of 2010 moved into each vif by the 1:1 model) = 512.
+     */
+    public static final int COPY_OP_ARRAY_3_13 = 2 * NET_RX_RING_SIZE;
+
+    /**
      * {@code MAX_GRANT_COPY_OPS} of Linux 3.14: {@code MAX_SKB_FRAGS * XEN_NETIF_RX_RING_SIZE} = 17 ×
      * 256 = 4352.
      */
@@ -43,6 +49,19 @@ public final class KernelLimits {
 
     /** {@code RX_BATCH_SIZE} of {@code rx.c}: packets per {@code xenvif_rx_action} (64). */
     public static final int RX_BATCH_SIZE = 64;
+
+    /**
+     * {@code tx_queue_len} of a netback vif device: {@code netbk_queue_length} (2010, default 32) and
+     * {@code XENVIF_QUEUE_LENGTH} (3.x and later, 32). The qdisc in front of the vif holds at most
+     * this many packets while the vif's queue is stopped; more are dropped.
+     */
+    public static final int VIF_TX_QUEUE_LEN = 32;
+
+    /**
+     * FreeBSD netback's send queue: {@code ifp->if_snd.ifq_maxlen = NET_RX_RING_SIZE - 1} (255) in
+     * {@code create_netdev}; {@code IFQ_ENQUEUE} fails beyond it.
+     */
+    public static final int FREEBSD_IF_SND_MAXLEN = NET_RX_RING_SIZE - 1;
 
     /** {@code XENVIF_RX_QUEUE_BYTES}: the default {@code rx_queue_max} of {@code rx.c}, 128 pages = 512 KiB. */
     public static final int RX_QUEUE_MAX_DEFAULT = 128 * Netif.PAGE_SIZE;

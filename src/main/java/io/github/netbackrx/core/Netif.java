@@ -90,18 +90,21 @@ public final class Netif {
         if ((flags & ~0x1F) != 0) {
             throw new IllegalArgumentException("NETRXF flags: undefined bits in 0x" + Integer.toHexString(flags));
         }
-        if (flags == 0) {
-            return "-";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int bit = 0; bit < RX_FLAG_NAMES.length; bit++) {
-            if ((flags & (1 << bit)) != 0) {
-                if (sb.length() > 0) {
-                    sb.append(',');
+        return RX_FLAG_TEXT[flags];
+    }
+
+    /** Every spelling, indexed by the flag bits: printing a plan builds no string. */
+    private static final String[] RX_FLAG_TEXT = new String[1 << RX_FLAG_NAMES.length];
+
+    static {
+        for (int flags = 0; flags < RX_FLAG_TEXT.length; flags++) {
+            StringBuilder sb = new StringBuilder();
+            for (int bit = 0; bit < RX_FLAG_NAMES.length; bit++) {
+                if ((flags & (1 << bit)) != 0) {
+                    sb.append(sb.length() > 0 ? "," : "").append(RX_FLAG_NAMES[bit]);
                 }
-                sb.append(RX_FLAG_NAMES[bit]);
             }
+            RX_FLAG_TEXT[flags] = flags == 0 ? "-" : sb.toString();
         }
-        return sb.toString();
     }
 }

@@ -95,22 +95,28 @@ public final class PlanChecker {
             int slot = p.opSlot(i);
             int dest = p.opDestOffset(i);
             int len = p.opLength(i);
-            String op = "op " + i + " (" + CopyOp.sourceName(p.opSource(i)) + ")";
             if (slot < 0 || slot >= p.slotCount()) {
                 out.add(new Finding(
                         Invariant.DEST_WITHIN_SLOT,
-                        op + " writes slot " + slot + " outside the packet's " + p.slotCount() + " slots"));
+                        opName(p, i) + " writes slot " + slot + " outside the packet's " + p.slotCount() + " slots"));
             } else if (p.slotIsExtra(slot)) {
-                out.add(new Finding(Invariant.DEST_WITHIN_SLOT, op + " writes slot " + slot + ", an extra-info slot"));
+                out.add(new Finding(
+                        Invariant.DEST_WITHIN_SLOT, opName(p, i) + " writes slot " + slot + ", an extra-info slot"));
             } else if (p.slotIsPrefix(slot)) {
-                out.add(new Finding(Invariant.DEST_WITHIN_SLOT, op + " writes slot " + slot + ", a GSO prefix slot"));
+                out.add(new Finding(
+                        Invariant.DEST_WITHIN_SLOT, opName(p, i) + " writes slot " + slot + ", a GSO prefix slot"));
             } else if (dest < 0 || len < 0 || (long) dest + len > max) {
                 out.add(new Finding(
                         Invariant.DEST_WITHIN_SLOT,
-                        op + " writes slot " + slot + " at offset " + dest + " + length " + len + " > buffer size "
-                                + max));
+                        opName(p, i) + " writes slot " + slot + " at offset " + dest + " + length " + len
+                                + " > buffer size " + max));
             }
         }
+    }
+
+    /** How a finding names op {@code i}: built only when there is a finding to report. */
+    private static String opName(PlanBuffer p, int i) {
+        return "op " + i + " (" + CopyOp.sourceName(p.opSource(i)) + ")";
     }
 
     private static void checkSourceWithinFrame(PlanBuffer p, List<Finding> out) {
@@ -215,17 +221,17 @@ public final class PlanChecker {
             }
         }
         for (int a = 0; a < areas; a++) {
-            String name = CopyOp.sourceName(a - 1);
             int length = a == 0 ? skb.headLength() : skb.fragLength(a - 1);
             int bad = badSourceOp[a];
             if (bad >= 0) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
-                        name + ": op " + bad + " reads from offset " + p.opSourceOffset(bad) + ", expected "
-                                + nextSource[a]));
+                        CopyOp.sourceName(a - 1) + ": op " + bad + " reads from offset " + p.opSourceOffset(bad)
+                                + ", expected " + nextSource[a]));
             } else if (copied[a] != length) {
                 out.add(new Finding(
-                        Invariant.SOURCE_COVERAGE, name + ": ops copy " + copied[a] + " of its " + length + " bytes"));
+                        Invariant.SOURCE_COVERAGE,
+                        CopyOp.sourceName(a - 1) + ": ops copy " + copied[a] + " of its " + length + " bytes"));
             }
         }
         for (int s = 0; s < slots; s++) {

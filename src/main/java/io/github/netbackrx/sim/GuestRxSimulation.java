@@ -4,9 +4,9 @@ import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
-import io.github.netbackrx.core.SlotEstimator;
+import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.DropReason;
-import io.github.netbackrx.netback.EngineProfile;
+import io.github.netbackrx.netback.Netback;
 import io.github.netbackrx.netback.Vif;
 import io.github.netbackrx.netback.VifListener;
 import io.github.netbackrx.netfront.Netfront;
@@ -19,362 +19,318 @@ import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.Hypervisor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The whole guest-RX path wired together, for simulators (a CloudSim Plus or PeerSim adapter) and
- * tests: a {@link Hypervisor} with the backend domain 0, the guest domain 1 and a peer domain 2
- * (source of foreign fragments), the RX ring, an event channel, a {@link Vif} and a {@link
- * Netfront}; netfront posts its buffers at construction.
+ * The whole guest-RX path of one host wired together, for simulators (a CloudSim Plus or PeerSim
+ * adapter) and tests: a {@link Hypervisor} with the backend domain 0, N guest domains ({@code 1 ..
+ * N}) and a peer domain ({@link #PEER_DOMID}, source of foreign fragments); one {@link Netback} with
+ * the generation's execution contexts; per guest a {@link Vif} with its RX ring(s) and event
+ * channel(s), and one {@link Netfront} per ring (a multi-queue {@code rx.c} guest has one per
+ * queue). Every netfront posts its buffers at construction. With one guest (the default) this is
+ * the one-guest simulation, and the methods without a guest number act on guest 0.
  *
- * <p>{@link #send} puts a packet in a host-side backlog (the qdisc): packets wait there while the
- * vif's queue is stopped, so flow control loses nothing. {@link #step()} is one round: notify
- * events to the backend are delivered ({@code netif_be_int}), the backlog feeds {@code startXmit}
- * while the queue runs, {@code net_rx_action} runs until it has nothing more to put on the ring,
- * the guest takes its event and polls (consuming and refilling), and the backend takes the
- * guest's event. {@link #drain()} steps until nothing changes. Every packet netfront accepts is
- * compared with what was sent: bytes, GSO size and type, and checksum state (a GSO packet reaches
- * the guest as PARTIAL).
+ * <h2>Rounds</h2>
  *
- * <p>Deterministic: no randomness, threads or clock. {@link #copy()} gives an independent copy
- * of the whole state by replaying the recorded inputs on a fresh simulation; it needs {@link
+ * {@link #send(int, Skb, byte[])} hands a packet to the host stack for a guest. {@link #step()} is
+ * one round:
+ *
+ * <ol>
+ *   <li>the backend takes the guests' events ({@code netif_be_int} / {@code xenvif_interrupt}); where
+ *       the interrupt kicks the ring's thread ({@link
+ *       io.github.netbackrx.netback.EngineProfile#interruptRunsAction()}) that ring's action runs
+ *       (unless a CPU budget is set: the kicked thread then waits for its run of step 3);
+ *   <li>the packets sent since the last round go, in send order, to their vif's {@code start_xmit},
+ *       unless the vif's queue is stopped: then they wait in the host's queue in front of it (the
+ *       qdisc), which holds at most {@link Builder#txQueueLen} packets ({@code tx_queue_len} of the
+ *       vif device, {@link KernelLimits#VIF_TX_QUEUE_LEN}); a packet arriving at a full qdisc is
+ *       dropped and counted ({@link SimulationStatistics#qdiscDropped()}). Waiting packets go first
+ *       once the queue runs again;
+ *   <li>every execution context with packets runs its action, again and again until none makes
+ *       progress — or at most {@link Builder#actionsPerRound(int)} times, which models a backend CPU
+ *       budget (each context's tasklet or thread gets that many runs per round);
+ *   <li>each guest takes its event and polls (consuming and refilling), and the backend takes the
+ *       guests' events again (as in 1).
+ * </ol>
+ *
+ * {@link #drain()} steps until a round changes no statistic. Every packet a netfront accepts is
+ * compared with what was sent to that guest, in order: bytes, GSO size and type, and checksum state
+ * (a GSO packet reaches the guest as PARTIAL).
+ *
+ * <h2>Configuration</h2>
+ *
+ * The builder takes the backend's settings as a {@link Builder#backend(Consumer) customizer of
+ * Netback.Builder} (profile, CPUs, groups, kernel constants, the event log) and the vifs' as a
+ * {@link Builder#vif(Consumer) customizer of Vif.Builder} (policy, estimator, MTU, front end
+ * features), applied to every guest; it adds only what the wiring itself decides (guests, queues,
+ * ring start, grant-table size, the qdisc length).
+ *
+ * <p>Deterministic: no randomness, threads or clock. {@link #copy()} gives an independent copy of
+ * the whole state by replaying the recorded inputs on a fresh simulation; it needs {@link
  * Builder#replayable(boolean) replayable(true)}, which keeps every input (and so memory grows with
  * the run).
  */
 public final class GuestRxSimulation {
     /** Domain id of the backend (driver domain). */
     public static final int BACKEND_DOMID = 0;
-    /** Domain id of the guest. */
+    /** Domain id of guest 0; guest {@code g} is domain {@code GUEST_DOMID + g}. */
     public static final int GUEST_DOMID = 1;
-    /** Domain id of the peer whose pages foreign fragments are. */
-    public static final int PEER_DOMID = 2;
+    /** Domain id of the peer whose pages foreign fragments are: the highest real domain id, clear of the guests'. */
+    public static final int PEER_DOMID = Hypervisor.DOMID_SELF - 1;
+    /** Most guests a simulation may have (their domain ids must stay below {@link #PEER_DOMID}). */
+    public static final int MAX_GUESTS = 4096;
 
     private final Builder config;
     private final Hypervisor hypervisor = new Hypervisor();
     private final Domain backend;
-    private final Domain guest;
-    private final RxRing.BackRing back;
-    private final EventChannel channel;
-    private final Vif vif;
-    private final Netfront netfront;
-
-    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
-    private final Map<Long, Pending> queued = new HashMap<>();
-    private final ArrayDeque<Pending> onRing = new ArrayDeque<>();
-    private final List<ReceivedPacket> received = new ArrayList<>();
-    private final List<Object[]> history = new ArrayList<>();
-
+    private final Domain peer;
+    private final Netback netback;
+    private final Guest[] guests;
+    private final ArrayDeque<Pending> arrivals = new ArrayDeque<>();
+    private final List<Input> history = new ArrayList<>();
     private long nextId;
-    private long delivered;
-    private long deliveredBytes;
-    private long mismatched;
-    private long dropped;
-    private long errored;
 
     private GuestRxSimulation(Builder b) {
-        this.config = b.copyOf();
+        this.config = b;
         backend = hypervisor.createDomain(BACKEND_DOMID);
-        guest = hypervisor.createDomain(GUEST_DOMID, b.grantTableSize);
-        Domain peer = hypervisor.createDomain(PEER_DOMID);
-        RxRing ring = RxRing.startingAt(b.ringStartIndex);
-        back = ring.attachBack(b.ringStartIndex);
-        channel = hypervisor.bindInterdomain(backend, guest);
-        Vif.Builder vb = Vif.builder(hypervisor, backend, GUEST_DOMID, back, channel.first())
-                .peer(peer)
-                .profile(b.profile)
-                .mtu(b.mtu)
-                .rxQueueMax(b.rxQueueMax);
-        if (b.policy != null) {
-            vb.policy(b.policy);
+        peer = hypervisor.createDomain(PEER_DOMID);
+        Netback.Builder nb = Netback.builder(hypervisor, backend);
+        if (b.queues > 1) {
+            nb.maxQueues(b.queues);
         }
-        if (b.estimator != null) {
-            vb.estimator(b.estimator);
+        b.backend.accept(nb);
+        netback = nb.build();
+        guests = new Guest[b.guests];
+        for (int g = 0; g < b.guests; g++) {
+            guests[g] = new Guest(g);
         }
-        if (b.maxSkbFrags != 0) {
-            vb.maxSkbFrags(b.maxSkbFrags);
+        for (Guest g : guests) {
+            for (Netfront nf : g.netfronts) {
+                nf.refill();
+            }
         }
-        if (b.copyOpArraySize != 0) {
-            vb.copyOpArraySize(b.copyOpArraySize);
-        }
-        vif = vb.listener(new VifListener() {
-                    @Override
-                    public void responded(long tag, boolean error, int slots) {
-                        Pending p = queued.remove(tag);
-                        if (slots == 0) {
-                            // answered with no response at all (FreeBSD's 16-bit size wrapped to 0):
-                            // the guest never sees it
-                            dropped++;
-                            return;
-                        }
-                        p.error = error;
-                        onRing.addLast(p);
-                    }
-
-                    @Override
-                    public void dropped(long tag, DropReason reason) {
-                        queued.remove(tag);
-                        dropped++;
-                    }
-                })
-                .build();
-        netfront = new Netfront(
-                guest, BACKEND_DOMID, ring.attachFront(b.ringStartIndex), channel.second(), new NetfrontListener() {
-                    @Override
-                    public void received(ReceivedPacket packet) {
-                        accept(packet);
-                    }
-
-                    @Override
-                    public void rejected(RejectReason reason) {
-                        Pending p = onRing.pollFirst();
-                        if (p != null && p.error) {
-                            errored++;
-                        } else {
-                            dropped++;
-                        }
-                    }
-                });
-        netfront.refill();
     }
 
-    /** @return a builder with the defaults (2010 profile with coalesce, ring index 0, MTU 1500) */
+    /** @return a builder with the defaults (one guest, 2010 profile with coalesce, ring index 0, MTU 1500) */
     public static Builder builder() {
         return new Builder();
     }
 
-    /**
-     * Hands a packet to the host stack for the guest; it waits in the backlog until the vif's
-     * queue runs.
-     *
-     * @param skb the packet's layout
-     * @param data its bytes ({@code skb.length()} of them; copied)
-     * @return the packet's number (0, 1, 2, ...)
-     * @throws IllegalArgumentException if {@code data} does not hold {@code skb.length()} bytes
-     */
-    public long send(Skb skb, byte[] data) {
-        Objects.requireNonNull(skb, "skb");
-        if (data.length != skb.length()) {
-            throw new IllegalArgumentException(
-                    "send: " + data.length + " data bytes for a packet of length " + skb.length());
+    // ---- one guest -----------------------------------------------------------------------------
+
+    /** A packet sent and not yet delivered, dropped or errored. */
+    private static final class Pending {
+        final long id;
+        final int guest;
+        final int queue;
+        final Skb skb;
+        final byte[] data;
+        boolean error;
+
+        Pending(long id, int guest, int queue, Skb skb, byte[] data) {
+            this.id = id;
+            this.guest = guest;
+            this.queue = queue;
+            this.skb = skb;
+            this.data = data;
         }
-        byte[] copy = data.clone();
-        record("send", skb, copy);
-        long id = nextId++;
-        backlog.addLast(new Pending(id, skb, copy));
-        return id;
     }
 
-    /**
-     * One round (see the class comment).
-     *
-     * @return the number of packets delivered in this round
-     */
-    public int step() {
-        record("step");
-        long before = delivered;
-        if (channel.first().takePending()) {
-            vif.frontendEvent();
+    /** One guest: its domain, vif, rings, netfronts, qdiscs and counters. */
+    private final class Guest {
+        final int index;
+        final Domain domain;
+        final RxRing.BackRing[] backs;
+        final EventChannel[] channels;
+        final Netfront[] netfronts;
+        final Vif vif;
+        final List<ArrayDeque<Pending>> qdisc = new ArrayList<>();
+        final List<ArrayDeque<Pending>> onRing = new ArrayList<>();
+        final Map<Long, Pending> queued = new HashMap<>();
+        final List<ReceivedPacket> received = new ArrayList<>();
+        final Map<DropReason, Long> droppedBy = new EnumMap<>(DropReason.class);
+        long sent;
+        long delivered;
+        long deliveredBytes;
+        long mismatched;
+        long dropped;
+        long errored;
+        long qdiscDropped;
+
+        Guest(int index) {
+            this.index = index;
+            Builder b = config;
+            int q = b.queues;
+            domain = hypervisor.createDomain(GUEST_DOMID + index, b.grantTableSize);
+            backs = new RxRing.BackRing[q];
+            channels = new EventChannel[q];
+            netfronts = new Netfront[q];
+            RxRing.FrontRing[] fronts = new RxRing.FrontRing[q];
+            for (int k = 0; k < q; k++) {
+                RxRing ring = RxRing.startingAt(b.ringStartIndex);
+                backs[k] = ring.attachBack(b.ringStartIndex);
+                fronts[k] = ring.attachFront(b.ringStartIndex);
+                channels[k] = hypervisor.bindInterdomain(backend, domain);
+                qdisc.add(new ArrayDeque<>());
+                onRing.add(new ArrayDeque<>());
+            }
+            Vif.Builder vb = netback.vif(GUEST_DOMID + index, backs[0], channels[0].first());
+            for (int k = 1; k < q; k++) {
+                vb.queue(backs[k], channels[k].first());
+            }
+            b.vif.accept(vb);
+            vif = vb.peer(peer)
+                    .listener(new VifListener() {
+                        @Override
+                        public void responded(long tag, boolean error, int slots) {
+                            Pending p = queued.remove(tag);
+                            if (slots == 0) {
+                                // answered with no response at all (FreeBSD's 16-bit size wrapped to
+                                // 0): the guest never sees it
+                                dropped++;
+                                return;
+                            }
+                            p.error = error;
+                            onRing.get(p.queue).addLast(p);
+                        }
+
+                        @Override
+                        public void dropped(long tag, DropReason reason) {
+                            queued.remove(tag);
+                            dropped++;
+                            droppedBy.merge(reason, 1L, Long::sum);
+                        }
+                    })
+                    .build();
+            for (int k = 0; k < q; k++) {
+                int queue = k;
+                netfronts[k] =
+                        new Netfront(domain, BACKEND_DOMID, fronts[k], channels[k].second(), new NetfrontListener() {
+                            @Override
+                            public void received(ReceivedPacket packet) {
+                                accept(queue, packet);
+                            }
+
+                            @Override
+                            public void rejected(RejectReason reason) {
+                                Pending p = onRing.get(queue).pollFirst();
+                                if (p != null && p.error) {
+                                    errored++;
+                                } else {
+                                    dropped++;
+                                }
+                            }
+                        });
+            }
         }
-        while (!backlog.isEmpty() && (!vif.queueStopped() || vif.disabledBy().isPresent())) {
-            Pending p = backlog.pollFirst();
+
+        private void accept(int queue, ReceivedPacket packet) {
+            Pending p = onRing.get(queue).pollFirst();
+            delivered++;
+            deliveredBytes += packet.length();
+            if (p == null || !matches(p, packet, vif.policy())) {
+                mismatched++;
+            }
+            if (config.keepReceived) {
+                received.add(packet);
+            }
+        }
+
+        /** The backend takes this guest's events; a kicked thread runs its ring's action. */
+        void backendEvents() {
+            for (int k = 0; k < channels.length; k++) {
+                if (channels[k].first().takePending()) {
+                    vif.frontendEvent(k);
+                    if (netback.profile().interruptRunsAction() && config.actionsPerRound == Integer.MAX_VALUE) {
+                        vif.rxAction(k);
+                    }
+                }
+            }
+        }
+
+        /** Feeds the qdiscs' waiting packets to {@code start_xmit} while their queues run. */
+        void feedWaiting() {
+            for (int k = 0; k < qdisc.size(); k++) {
+                while (!qdisc.get(k).isEmpty() && runs(k)) {
+                    xmit(qdisc.get(k).pollFirst());
+                }
+            }
+        }
+
+        boolean runs(int k) {
+            return !vif.queueStopped(k) || vif.disabledBy().isPresent();
+        }
+
+        /** A packet arriving from the stack: straight to {@code start_xmit}, or into the qdisc (tail drop when full). */
+        void arrive(Pending p) {
+            ArrayDeque<Pending> q = qdisc.get(p.queue);
+            if (q.isEmpty() && runs(p.queue)) {
+                xmit(p);
+            } else if (q.size() < config.txQueueLen) {
+                q.addLast(p);
+            } else {
+                qdiscDropped++;
+                dropped++;
+            }
+        }
+
+        void xmit(Pending p) {
             queued.put(p.id, p);
             vif.startXmit(p.skb, p.data, p.id);
         }
-        while (vif.rxAction() > 0) {
-            // net_rx_action reschedules itself while packets remain and fit
-        }
-        if (channel.second().takePending()) {
-            netfront.poll();
-        }
-        netfront.refill();
-        if (channel.first().takePending()) {
-            vif.frontendEvent();
-        }
-        return (int) (delivered - before);
-    }
 
-    /**
-     * Steps until a round changes nothing (everything delivered, or stuck, e.g. while the guest
-     * does not post).
-     *
-     * @return the number of rounds run
-     */
-    public int drain() {
-        int rounds = 0;
-        long last = -1;
-        while (true) {
-            step();
-            rounds++;
-            long now = progress();
-            if (now == last) {
-                return rounds;
-            }
-            last = now;
-        }
-    }
-
-    private long progress() {
-        return delivered * 31
-                + dropped * 17
-                + errored * 13
-                + backlog.size() * 7
-                + queued.size() * 3
-                + onRing.size()
-                + vif.statistics().slotsUsed() * 101
-                + netfront.statistics().requestsPosted() * 103;
-    }
-
-    /**
-     * @return the packets delivered since the last call, in order (only kept with {@link
-     *     Builder#keepReceived(boolean) keepReceived(true)}, the default)
-     */
-    public List<ReceivedPacket> takeReceived() {
-        List<ReceivedPacket> out = List.copyOf(received);
-        received.clear();
-        return out;
-    }
-
-    /** @return combined counters */
-    public SimulationStatistics statistics() {
-        return new SimulationStatistics(
-                nextId,
-                delivered,
-                deliveredBytes,
-                mismatched,
-                dropped,
-                errored,
-                backlog.size() + queued.size() + onRing.size(),
-                vif.statistics(),
-                netfront.statistics());
-    }
-
-    /** @return the backend's vif */
-    public Vif vif() {
-        return vif;
-    }
-
-    /** @return the guest's netfront */
-    public Netfront netfront() {
-        return netfront;
-    }
-
-    /** @return the host */
-    public Hypervisor hypervisor() {
-        return hypervisor;
-    }
-
-    /** @return packets waiting in the host backlog */
-    public int backlog() {
-        return backlog.size();
-    }
-
-    // ---- faults (recorded, so copies replay them) ----------------------------------------------
-
-    /** The guest stops posting buffers. */
-    public void stopGuestPosting() {
-        record("stop");
-        netfront.stopPosting();
-    }
-
-    /** The guest posts buffers again (from the next round). */
-    public void resumeGuestPosting() {
-        record("resume");
-        netfront.resumePosting();
-    }
-
-    /** The guest revokes the grant of the next request the backend will consume. */
-    public void revokeNextGrant() {
-        record("revoke");
-        netfront.revokeGrant(back.reqCons());
-    }
-
-    /** The guest replaces the next request's grant by a read-only one. */
-    public void readOnlyNextGrant() {
-        record("readonly");
-        netfront.makeGrantReadOnly(back.reqCons());
-    }
-
-    /** The guest grants the next request's buffer to a domain other than the backend. */
-    public void wrongDomainNextGrant() {
-        record("wrongdomain");
-        netfront.grantToWrongDomain(back.reqCons(), PEER_DOMID);
-    }
-
-    /** The guest puts a grant reference beyond its table in the next request. */
-    public void grefBeyondTableNextGrant() {
-        record("beyond");
-        netfront.setGrefBeyondTable(back.reqCons());
-    }
-
-    /**
-     * The guest writes an arbitrary {@code req_prod}.
-     *
-     * @param value the value
-     */
-    public void writeReqProd(int value) {
-        record("reqprod", value);
-        netfront.writeReqProd(value);
-    }
-
-    /** @return the index of the next request the backend will consume ({@code req_cons}) */
-    public int nextRequestIndex() {
-        return back.reqCons();
-    }
-
-    /**
-     * An independent copy of the whole state, made by replaying every recorded input on a fresh
-     * simulation with the same configuration (deterministic, so the copy is exact).
-     *
-     * @return the copy
-     * @throws IllegalStateException if the simulation was not built {@code replayable(true)}
-     */
-    public GuestRxSimulation copy() {
-        if (!config.replayable) {
-            throw new IllegalStateException("copy: build the simulation with replayable(true) to record its inputs");
-        }
-        GuestRxSimulation c = new GuestRxSimulation(config);
-        for (Object[] h : history) {
-            switch ((String) h[0]) {
-                case "send" -> c.send((Skb) h[1], (byte[]) h[2]);
-                case "step" -> c.step();
-                case "stop" -> c.stopGuestPosting();
-                case "resume" -> c.resumeGuestPosting();
-                case "revoke" -> c.revokeNextGrant();
-                case "readonly" -> c.readOnlyNextGrant();
-                case "wrongdomain" -> c.wrongDomainNextGrant();
-                case "beyond" -> c.grefBeyondTableNextGrant();
-                default -> c.writeReqProd((Integer) h[1]);
+        void poll() {
+            for (int k = 0; k < netfronts.length; k++) {
+                if (channels[k].second().takePending()) {
+                    netfronts[k].poll();
+                }
+                netfronts[k].refill();
             }
         }
-        c.received.clear();
-        c.received.addAll(received);
-        return c;
-    }
 
-    private void record(Object... entry) {
-        if (config.replayable) {
-            history.add(entry);
+        int waiting() {
+            int n = 0;
+            for (ArrayDeque<Pending> q : qdisc) {
+                n += q.size();
+            }
+            return n;
+        }
+
+        int onRings() {
+            int n = 0;
+            for (ArrayDeque<Pending> q : onRing) {
+                n += q.size();
+            }
+            return n;
+        }
+
+        SimulationStatistics statistics(int arriving) {
+            List<io.github.netbackrx.netfront.NetfrontStatistics> nfs = new ArrayList<>();
+            for (Netfront nf : netfronts) {
+                nfs.add(nf.statistics());
+            }
+            return new SimulationStatistics(
+                    sent,
+                    delivered,
+                    deliveredBytes,
+                    mismatched,
+                    dropped,
+                    errored,
+                    arriving + waiting() + queued.size() + onRings(),
+                    qdiscDropped,
+                    vif.statistics(),
+                    Sums.netfront(nfs));
         }
     }
 
-    private void accept(ReceivedPacket packet) {
-        Pending p = onRing.pollFirst();
-        delivered++;
-        deliveredBytes += packet.length();
-        if (p == null || !matches(p, packet)) {
-            mismatched++;
-        }
-        if (config.keepReceived) {
-            received.add(packet);
-        }
-    }
-
-    private boolean matches(Pending p, ReceivedPacket r) {
+    private static boolean matches(Pending p, ReceivedPacket r, PackingPolicy policy) {
         ChecksumState expected = p.skb.hasGso() ? ChecksumState.PARTIAL : p.skb.checksum();
-        if (expected == ChecksumState.UNNECESSARY && vif.policy() == PackingPolicy.FREEBSD) {
+        if (expected == ChecksumState.UNNECESSARY && policy == PackingPolicy.FREEBSD) {
             // xnb_mbufc2pkt sets data_validated only together with csum_blank, for CSUM_DELAY_DATA
             expected = ChecksumState.NONE;
         }
@@ -384,90 +340,566 @@ public final class GuestRxSimulation {
                 && r.checksum() == expected;
     }
 
-    private static final class Pending {
-        final long id;
-        final Skb skb;
-        final byte[] data;
-        boolean error;
-
-        Pending(long id, Skb skb, byte[] data) {
-            this.id = id;
-            this.skb = skb;
-            this.data = data;
+    private Guest guest(int g) {
+        if (g < 0 || g >= guests.length) {
+            throw new IllegalArgumentException(
+                    "guest " + g + " does not exist (the simulation has " + guests.length + ")");
         }
+        return guests[g];
+    }
+
+    // ---- inputs --------------------------------------------------------------------------------
+
+    /**
+     * Hands a packet to the host stack for guest 0 (see {@link #send(int, Skb, byte[])}).
+     *
+     * @param skb the packet's layout
+     * @param data its bytes ({@code skb.length()} of them; copied)
+     * @return the packet's number (0, 1, 2, ... over all guests)
+     * @throws IllegalArgumentException if {@code data} does not hold {@code skb.length()} bytes
+     */
+    public long send(Skb skb, byte[] data) {
+        return send(0, skb, data);
+    }
+
+    /**
+     * Hands a packet to the host stack for a guest; it reaches the vif's {@code start_xmit} in the
+     * next {@link #step()}. Its queue ({@code rx.c} multi-queue) is chosen now, by {@link
+     * Vif#selectQueue(Skb)}.
+     *
+     * @param guest the guest, {@code 0 .. guests() - 1}
+     * @param skb the packet's layout
+     * @param data its bytes ({@code skb.length()} of them; copied)
+     * @return the packet's number (0, 1, 2, ... over all guests: the {@code pkt=} of the event log)
+     * @throws IllegalArgumentException if there is no such guest or {@code data} does not hold {@code
+     *     skb.length()} bytes
+     */
+    public long send(int guest, Skb skb, byte[] data) {
+        Objects.requireNonNull(skb, "skb");
+        Guest g = guest(guest);
+        if (data.length != skb.length()) {
+            throw new IllegalArgumentException(
+                    "send: " + data.length + " data bytes for a packet of length " + skb.length());
+        }
+        byte[] copy = data.clone();
+        record(new Send(guest, skb, copy));
+        long id = nextId++;
+        g.sent++;
+        arrivals.addLast(new Pending(id, guest, g.vif.selectQueue(skb), skb, copy));
+        return id;
+    }
+
+    /**
+     * One round (see the class comment).
+     *
+     * @return the number of packets delivered in this round, over all guests
+     */
+    public int step() {
+        record(new Step());
+        long before = totalDelivered();
+        for (Guest g : guests) {
+            g.backendEvents();
+        }
+        for (Guest g : guests) {
+            g.feedWaiting();
+        }
+        while (!arrivals.isEmpty()) {
+            Pending p = arrivals.pollFirst();
+            guests[p.guest].arrive(p);
+        }
+        for (int a = 0; a < config.actionsPerRound && netback.runActions() > 0; a++) {
+            // every context runs again while one makes progress, within the budget
+        }
+        for (Guest g : guests) {
+            g.poll();
+        }
+        for (Guest g : guests) {
+            g.backendEvents();
+        }
+        return (int) (totalDelivered() - before);
+    }
+
+    private long totalDelivered() {
+        long n = 0;
+        for (Guest g : guests) {
+            n += g.delivered;
+        }
+        return n;
+    }
+
+    /**
+     * Steps until a round changes no statistic (everything delivered, or stuck, e.g. while a guest
+     * does not post).
+     *
+     * @return the number of rounds run
+     */
+    public int drain() {
+        int rounds = 0;
+        List<SimulationStatistics> last = null;
+        while (true) {
+            step();
+            rounds++;
+            List<SimulationStatistics> now = guestStatistics();
+            if (now.equals(last)) {
+                return rounds;
+            }
+            last = now;
+        }
+    }
+
+    // ---- results -------------------------------------------------------------------------------
+
+    /**
+     * @return guest 0's packets delivered since the last call, in order (only kept with {@link
+     *     Builder#keepReceived(boolean) keepReceived(true)}, the default)
+     */
+    public List<ReceivedPacket> takeReceived() {
+        return takeReceived(0);
+    }
+
+    /**
+     * @param guest a guest
+     * @return its packets delivered since the last call, in order (queue by queue as they arrived)
+     */
+    public List<ReceivedPacket> takeReceived(int guest) {
+        Guest g = guest(guest);
+        List<ReceivedPacket> out = List.copyOf(g.received);
+        g.received.clear();
+        return out;
+    }
+
+    /**
+     * @return the counters over all guests (the vif and netfront counters summed; note that a 2010
+     *     group's hypercall serving several vifs counts once for each of them: {@link
+     *     Netback#hypercalls()} counts hypercalls)
+     */
+    public SimulationStatistics statistics() {
+        return Sums.simulation(guestStatistics());
+    }
+
+    /**
+     * @param guest a guest
+     * @return that guest's counters
+     */
+    public SimulationStatistics statistics(int guest) {
+        Guest g = guest(guest);
+        return g.statistics(arriving(g.index));
+    }
+
+    /** @return every guest's counters, in guest order */
+    public List<SimulationStatistics> guestStatistics() {
+        List<SimulationStatistics> out = new ArrayList<>(guests.length);
+        for (Guest g : guests) {
+            out.add(g.statistics(arriving(g.index)));
+        }
+        return out;
+    }
+
+    private int arriving(int guest) {
+        int n = 0;
+        for (Pending p : arrivals) {
+            n += p.guest == guest ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** @return each execution context's counters (groups, vif threads or queue threads) */
+    public List<ContextStatistics> contextStatistics() {
+        return netback.contextStatistics();
+    }
+
+    /**
+     * @param guest a guest
+     * @return the drops of that guest's vif, by reason (the qdisc's are {@link
+     *     SimulationStatistics#qdiscDropped()})
+     */
+    public Map<DropReason, Long> dropReasons(int guest) {
+        return Map.copyOf(guest(guest).droppedBy);
+    }
+
+    /** @return the number of guests */
+    public int guests() {
+        return guests.length;
+    }
+
+    /** @return the backend */
+    public Netback netback() {
+        return netback;
+    }
+
+    /** @return guest 0's vif */
+    public Vif vif() {
+        return vif(0);
+    }
+
+    /**
+     * @param guest a guest
+     * @return its vif
+     */
+    public Vif vif(int guest) {
+        return guest(guest).vif;
+    }
+
+    /** @return guest 0's netfront (of queue 0) */
+    public Netfront netfront() {
+        return netfront(0, 0);
+    }
+
+    /**
+     * @param guest a guest
+     * @param queue one of its queues
+     * @return the netfront of that ring
+     */
+    public Netfront netfront(int guest, int queue) {
+        return guest(guest).netfronts[queue];
+    }
+
+    /** @return the host */
+    public Hypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /** @return guest 0's packets waiting in the host: sent and not yet given to {@code start_xmit} */
+    public int backlog() {
+        return backlog(0);
+    }
+
+    /**
+     * @param guest a guest
+     * @return its packets waiting in the host: sent since the last round, or held in the qdisc
+     */
+    public int backlog(int guest) {
+        return guest(guest).waiting() + arriving(guest);
+    }
+
+    /**
+     * @param guest a guest
+     * @return its packets on the host side of the ring: waiting ({@link #backlog(int)}) or in the
+     *     backend's own queue
+     */
+    public int hostQueued(int guest) {
+        return backlog(guest) + guest(guest).vif.queuedPackets();
+    }
+
+    // ---- faults and events (recorded, so copies replay them) -----------------------------------
+
+    /** Guest 0 stops posting buffers. */
+    public void stopGuestPosting() {
+        stopGuestPosting(0);
+    }
+
+    /**
+     * The guest stops posting buffers (on every queue).
+     *
+     * @param guest a guest
+     */
+    public void stopGuestPosting(int guest) {
+        for (Netfront nf : guest(guest).netfronts) {
+            nf.stopPosting();
+        }
+        record(new StopPosting(guest));
+    }
+
+    /** Guest 0 posts buffers again (from the next round). */
+    public void resumeGuestPosting() {
+        resumeGuestPosting(0);
+    }
+
+    /**
+     * The guest posts buffers again (from the next round).
+     *
+     * @param guest a guest
+     */
+    public void resumeGuestPosting(int guest) {
+        for (Netfront nf : guest(guest).netfronts) {
+            nf.resumePosting();
+        }
+        record(new ResumePosting(guest));
+    }
+
+    /** Guest 0 revokes the grant of the next request the backend will consume (queue 0). */
+    public void revokeNextGrant() {
+        revokeNextGrant(0);
+    }
+
+    /**
+     * The guest revokes the grant of the next request the backend will consume on queue 0.
+     *
+     * @param guest a guest
+     */
+    public void revokeNextGrant(int guest) {
+        Guest g = guest(guest);
+        g.netfronts[0].revokeGrant(g.backs[0].reqCons());
+        record(new Revoke(guest));
+    }
+
+    /** Guest 0 replaces the next request's grant by a read-only one. */
+    public void readOnlyNextGrant() {
+        readOnlyNextGrant(0);
+    }
+
+    /**
+     * The guest replaces the next request's grant (queue 0) by a read-only one.
+     *
+     * @param guest a guest
+     */
+    public void readOnlyNextGrant(int guest) {
+        Guest g = guest(guest);
+        g.netfronts[0].makeGrantReadOnly(g.backs[0].reqCons());
+        record(new ReadOnly(guest));
+    }
+
+    /** Guest 0 grants the next request's buffer to a domain other than the backend. */
+    public void wrongDomainNextGrant() {
+        wrongDomainNextGrant(0);
+    }
+
+    /**
+     * The guest grants the next request's buffer (queue 0) to a domain other than the backend (the peer).
+     *
+     * @param guest a guest
+     */
+    public void wrongDomainNextGrant(int guest) {
+        Guest g = guest(guest);
+        g.netfronts[0].grantToWrongDomain(g.backs[0].reqCons(), PEER_DOMID);
+        record(new WrongDomain(guest));
+    }
+
+    /** Guest 0 puts a grant reference beyond its table in the next request. */
+    public void grefBeyondTableNextGrant() {
+        grefBeyondTableNextGrant(0);
+    }
+
+    /**
+     * The guest puts a grant reference beyond its table in the next request (queue 0).
+     *
+     * @param guest a guest
+     */
+    public void grefBeyondTableNextGrant(int guest) {
+        Guest g = guest(guest);
+        g.netfronts[0].setGrefBeyondTable(g.backs[0].reqCons());
+        record(new Beyond(guest));
+    }
+
+    /**
+     * Guest 0 writes an arbitrary {@code req_prod}.
+     *
+     * @param value the value
+     */
+    public void writeReqProd(int value) {
+        writeReqProd(0, value);
+    }
+
+    /**
+     * The guest writes an arbitrary {@code req_prod} into its queue 0 ring.
+     *
+     * @param guest a guest
+     * @param value the value
+     */
+    public void writeReqProd(int guest, int value) {
+        guest(guest).netfronts[0].writeReqProd(value);
+        record(new ReqProd(guest, value));
+    }
+
+    /**
+     * The guest's vif goes down (carrier off): later packets are dropped; under 2010 it leaves its
+     * group (see {@link Vif#down()}).
+     *
+     * @param guest a guest
+     */
+    public void vifDown(int guest) {
+        guest(guest).vif.down();
+        record(new Down(guest));
+    }
+
+    /**
+     * The guest's vif comes up again; under 2010 it joins the least-loaded group (see {@link Vif#up()}).
+     *
+     * @param guest a guest
+     */
+    public void vifUp(int guest) {
+        guest(guest).vif.up();
+        record(new Up(guest));
+    }
+
+    /** @return the index of the next request the backend will consume on guest 0's ring ({@code req_cons}) */
+    public int nextRequestIndex() {
+        return guests[0].backs[0].reqCons();
+    }
+
+    // ---- the replay log ------------------------------------------------------------------------
+
+    /** One recorded input; replaying every input in order on a fresh simulation reproduces the state. */
+    private sealed interface Input
+            permits Send, Step, StopPosting, ResumePosting, Revoke, ReadOnly, WrongDomain, Beyond, ReqProd, Down, Up {
+        void replay(GuestRxSimulation s);
+    }
+
+    private record Send(int guest, Skb skb, byte[] data) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.send(guest, skb, data);
+        }
+    }
+
+    private record Step() implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.step();
+        }
+    }
+
+    private record StopPosting(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.stopGuestPosting(guest);
+        }
+    }
+
+    private record ResumePosting(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.resumeGuestPosting(guest);
+        }
+    }
+
+    private record Revoke(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.revokeNextGrant(guest);
+        }
+    }
+
+    private record ReadOnly(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.readOnlyNextGrant(guest);
+        }
+    }
+
+    private record WrongDomain(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.wrongDomainNextGrant(guest);
+        }
+    }
+
+    private record Beyond(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.grefBeyondTableNextGrant(guest);
+        }
+    }
+
+    private record ReqProd(int guest, int value) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.writeReqProd(guest, value);
+        }
+    }
+
+    private record Down(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.vifDown(guest);
+        }
+    }
+
+    private record Up(int guest) implements Input {
+        @Override
+        public void replay(GuestRxSimulation s) {
+            s.vifUp(guest);
+        }
+    }
+
+    /** Records an input that took effect (a fault hook that threw is not recorded). */
+    private void record(Input input) {
+        if (config.replayable) {
+            history.add(input);
+        }
+    }
+
+    /**
+     * An independent copy of the whole state, made by replaying every recorded input on a fresh
+     * simulation with the same configuration (deterministic, so the copy is exact; the
+     * customizers given to the builder must be too).
+     *
+     * @return the copy
+     * @throws IllegalStateException if the simulation was not built {@code replayable(true)}
+     */
+    public GuestRxSimulation copy() {
+        if (!config.replayable) {
+            throw new IllegalStateException("copy: build the simulation with replayable(true) to record its inputs");
+        }
+        GuestRxSimulation c = new GuestRxSimulation(config);
+        for (Input in : history) {
+            in.replay(c);
+        }
+        for (int g = 0; g < guests.length; g++) {
+            c.guests[g].received.clear();
+            c.guests[g].received.addAll(guests[g].received);
+        }
+        return c;
     }
 
     /** Configures a {@link GuestRxSimulation}. */
     public static final class Builder {
-        private EngineProfile profile = EngineProfile.LINUX_2010;
-        private PackingPolicy policy;
-        private SlotEstimator estimator;
-        private int rxQueueMax = KernelLimits.RX_QUEUE_MAX_DEFAULT;
+        private Consumer<Netback.Builder> backend = b -> {};
+        private Consumer<Vif.Builder> vif = v -> {};
+        private int guests = 1;
+        private int queues = 1;
         private int ringStartIndex;
-        private int mtu = 1500;
         private int grantTableSize = Hypervisor.DEFAULT_NR_GRANT_ENTRIES;
-        private int maxSkbFrags;
-        private int copyOpArraySize;
+        private int txQueueLen = KernelLimits.VIF_TX_QUEUE_LEN;
+        private int actionsPerRound = Integer.MAX_VALUE;
         private boolean replayable;
         private boolean keepReceived = true;
 
         private Builder() {}
 
-        private Builder copyOf() {
-            Builder b = new Builder();
-            b.profile = profile;
-            b.policy = policy;
-            b.estimator = estimator;
-            b.rxQueueMax = rxQueueMax;
-            b.ringStartIndex = ringStartIndex;
-            b.mtu = mtu;
-            b.grantTableSize = grantTableSize;
-            b.maxSkbFrags = maxSkbFrags;
-            b.copyOpArraySize = copyOpArraySize;
-            b.replayable = replayable;
-            b.keepReceived = keepReceived;
-            return b;
-        }
-
         /**
-         * @param p the vif's engine profile (default {@link EngineProfile#LINUX_2010})
+         * @param settings applied to the backend's builder: profile, CPUs, groups, queues allowed,
+         *     kernel constants, faithful mode, event log (default: nothing, the 2010 profile)
          * @return this
          */
-        public Builder profile(EngineProfile p) {
-            this.profile = Objects.requireNonNull(p, "profile");
+        public Builder backend(Consumer<Netback.Builder> settings) {
+            this.backend = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
         /**
-         * @param e the estimate the engine reserves or checks (default the profile's)
+         * @param settings applied to every guest's vif builder: policy, estimator, MTU, features,
+         *     {@code rx_queue_max} (default: nothing); the wiring sets the peer and the listener
          * @return this
          */
-        public Builder estimator(SlotEstimator e) {
-            this.estimator = Objects.requireNonNull(e, "estimator");
+        public Builder vif(Consumer<Vif.Builder> settings) {
+            this.vif = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
         /**
-         * @param bytes {@code rx_queue_max} of the {@code rx.c} profile (default {@link
-         *     io.github.netbackrx.core.KernelLimits#RX_QUEUE_MAX_DEFAULT})
+         * @param n guests on the host (default 1), 1 .. {@link #MAX_GUESTS}
          * @return this
+         * @throws IllegalArgumentException if out of range
          */
-        public Builder rxQueueMax(int bytes) {
-            this.rxQueueMax = bytes;
+        public Builder guests(int n) {
+            this.guests = range("guests", n, 1, MAX_GUESTS);
             return this;
         }
 
         /**
-         * @param p the packing policy (default the profile's, {@link EngineProfile#defaultPolicy()})
+         * @param q queues per guest (default 1); more than one needs the {@code rx.c} profile, and
+         *     the backend's {@code maxQueues} is raised to it unless the backend settings lower it
          * @return this
+         * @throws IllegalArgumentException if outside 1 .. 64
          */
-        public Builder policy(PackingPolicy p) {
-            this.policy = Objects.requireNonNull(p, "policy");
+        public Builder queues(int q) {
+            this.queues = range("queues", q, 1, 64);
             return this;
         }
 
         /**
-         * @param index the ring's starting {@code RING_IDX} (default 0; near 2^32 to test the wrap)
+         * @param index every ring's starting {@code RING_IDX} (default 0; near 2^32 to test the wrap)
          * @return this
          */
         public Builder ringStartIndex(int index) {
@@ -476,38 +908,36 @@ public final class GuestRxSimulation {
         }
 
         /**
-         * @param m the vif's MTU (default 1500)
+         * @param n each guest's grant-table size (default 1024; at least 256 per queue + the faults' extra grants)
          * @return this
-         */
-        public Builder mtu(int m) {
-            this.mtu = m;
-            return this;
-        }
-
-        /**
-         * @param n the guest's grant-table size (default 1024; at least 256 + the faults' extra grants)
-         * @return this
+         * @throws IllegalArgumentException if not positive
          */
         public Builder grantTableSize(int n) {
-            this.grantTableSize = n;
+            this.grantTableSize = range("grantTableSize", n, 1, Integer.MAX_VALUE);
             return this;
         }
 
         /**
-         * @param n {@code MAX_SKB_FRAGS} (default the profile's: 18 for 2010, 17 later)
+         * @param n the qdisc's length in front of each vif queue: packets that may wait while the
+         *     queue is stopped (default {@link KernelLimits#VIF_TX_QUEUE_LEN}, the vif device's {@code
+         *     tx_queue_len}), at least 1
          * @return this
+         * @throws IllegalArgumentException if below 1
          */
-        public Builder maxSkbFrags(int n) {
-            this.maxSkbFrags = n;
+        public Builder txQueueLen(int n) {
+            this.txQueueLen = range("txQueueLen", n, 1, Integer.MAX_VALUE);
             return this;
         }
 
         /**
-         * @param n the vif's copy-op array size (default the profile's)
+         * @param n actions each execution context may run per round, at least 1 (default: no limit,
+         *     every context runs until it makes no progress): a backend CPU budget, under which a
+         *     busy context can fall behind and a shared 2010 group shows whose packets it serves
          * @return this
+         * @throws IllegalArgumentException if below 1
          */
-        public Builder copyOpArraySize(int n) {
-            this.copyOpArraySize = n;
+        public Builder actionsPerRound(int n) {
+            this.actionsPerRound = range("actionsPerRound", n, 1, Integer.MAX_VALUE);
             return this;
         }
 
@@ -530,9 +960,17 @@ public final class GuestRxSimulation {
             return this;
         }
 
+        private static int range(String setting, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(setting + ": " + value + " outside " + min + ".." + max);
+            }
+            return value;
+        }
+
         /**
-         * @return the simulation, with netfront's buffers posted
-         * @throws IllegalArgumentException if a setting is out of range
+         * @return the simulation, with every netfront's buffers posted
+         * @throws IllegalArgumentException if a setting is out of range (the backend's and the vifs'
+         *     builders check theirs)
          */
         public GuestRxSimulation build() {
             return new GuestRxSimulation(this);

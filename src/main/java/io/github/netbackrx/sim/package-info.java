@@ -1,7 +1,9 @@
 /**
- * Wiring for simulators: {@link io.github.netbackrx.sim.GuestRxSimulation} builds a host with a
- * backend, a guest (and a peer for foreign fragments), the RX ring, the event channel, a {@link
- * io.github.netbackrx.netback.Vif} and a {@link io.github.netbackrx.netfront.Netfront}, and checks
- * every delivered byte against what was sent.
+ * Wiring for simulators: {@link io.github.netbackrx.sim.GuestRxSimulation} builds a host — a
+ * backend, N guests and a peer for foreign fragments, one {@link io.github.netbackrx.netback.Netback}
+ * with a {@link io.github.netbackrx.netback.Vif} per guest and a {@link
+ * io.github.netbackrx.netfront.Netfront} per ring — and checks every delivered byte against what was
+ * sent to that guest; {@link io.github.netbackrx.sim.Scenario} replays the scripted scenarios of the
+ * engine event-log format.
  */
 package io.github.netbackrx.sim;

@@ -69,7 +69,27 @@ public final class CaptureReader {
     static final int OPT_END = 0;
     static final int OPT_IF_TSRESOL = 9;
 
-    private CaptureReader() {}
+    /** Where the frames come from, and what has been read of the file so far. */
+    private final Input in;
+    /** The format: true for pcapng, false for classic pcap. */
+    private final boolean pcapng;
+    /** pcap: the byte order of the records; pcapng: the current section's (null before the first). */
+    private ByteOrder order;
+    /** pcap: whether timestamps are in nanoseconds. */
+    private boolean nanos;
+    /** pcap: the snapshot length of the file header (0: none). */
+    private long snaplen;
+    /** pcapng: the interfaces of the current section. */
+    private final List<Interface> interfaces = new ArrayList<>();
+    /** pcapng: whether the first block's type (read with the magic) is still to be handled. */
+    private boolean firstBlock = true;
+    /** Frames returned so far. */
+    private long frames;
+
+    private CaptureReader(Input in, boolean pcapng) {
+        this.in = in;
+        this.pcapng = pcapng;
+    }
 
     /**
      * Reads every frame of a capture file.
@@ -86,7 +106,9 @@ public final class CaptureReader {
     }
 
     /**
-     * Reads every frame of a capture from a stream, to its end (the stream is not closed).
+     * Reads every frame of a capture from a stream, to its end (the stream is not closed). The
+     * frames are held in memory: for a capture of any size, read it frame by frame with {@link
+     * #open(InputStream)} instead.
      *
      * @param in the capture, pcap or pcapng
      * @return the frames, in file order
@@ -94,6 +116,26 @@ public final class CaptureReader {
      * @throws IOException if reading fails
      */
     public static List<CapturedFrame> read(InputStream in) throws IOException {
+        CaptureReader reader = open(in);
+        List<CapturedFrame> frames = new ArrayList<>();
+        for (CapturedFrame f = reader.next(); f != null; f = reader.next()) {
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    /**
+     * Starts reading a capture frame by frame: reads and checks the file header (pcap) or the
+     * magic of the first section header (pcapng), nothing more. Each {@link #next()} then reads one
+     * frame, so memory stays bounded by the largest record or block whatever the capture's size,
+     * and a reader that stops early reads no further. The stream is not closed.
+     *
+     * @param in the capture, pcap or pcapng; buffer it for speed
+     * @return the reader, before the first frame
+     * @throws CaptureFormatException if the header breaks a rule of its format
+     * @throws IOException if reading fails
+     */
+    public static CaptureReader open(InputStream in) throws IOException {
         Input input = new Input(Objects.requireNonNull(in, "in"));
         byte[] magic = input.readUpTo(4);
         if (magic.length < 4) {
@@ -103,13 +145,16 @@ public final class CaptureReader {
         int big = ByteBuffer.wrap(magic).order(ByteOrder.BIG_ENDIAN).getInt();
         int little = ByteBuffer.wrap(magic).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (big == PCAPNG_SHB) {
-            return readPcapng(input);
+            return new CaptureReader(input, true);
         }
+        CaptureReader pcap = new CaptureReader(input, false);
         if (big == PCAP_MICRO || big == PCAP_NANO) {
-            return readPcap(input, ByteOrder.BIG_ENDIAN, big == PCAP_NANO);
+            pcap.readPcapHeader(ByteOrder.BIG_ENDIAN, big == PCAP_NANO);
+            return pcap;
         }
         if (little == PCAP_MICRO || little == PCAP_NANO) {
-            return readPcap(input, ByteOrder.LITTLE_ENDIAN, little == PCAP_NANO);
+            pcap.readPcapHeader(ByteOrder.LITTLE_ENDIAN, little == PCAP_NANO);
+            return pcap;
         }
         throw new CaptureFormatException(String.format(
                 "bad magic number 0x%08X at byte 0: not a pcap file (A1B2C3D4 or A1B23C4D, either byte order)"
@@ -117,10 +162,25 @@ public final class CaptureReader {
                 big));
     }
 
+    /**
+     * Reads the next frame.
+     *
+     * @return the frame, or null at the end of the capture
+     * @throws CaptureFormatException if the capture breaks a rule of its format
+     * @throws IOException if reading fails
+     */
+    public CapturedFrame next() throws IOException {
+        CapturedFrame frame = pcapng ? nextPcapng() : nextPcap();
+        if (frame != null) {
+            frames++;
+        }
+        return frame;
+    }
+
     // ---- pcap -----------------------------------------------------------------------------------
 
-    private static List<CapturedFrame> readPcap(Input in, ByteOrder order, boolean nanos) throws IOException {
-        ByteBuffer h = in.readExactly(20, "pcap file header").order(order);
+    private void readPcapHeader(ByteOrder byteOrder, boolean nanoseconds) throws IOException {
+        ByteBuffer h = in.readExactly(20, "pcap file header").order(byteOrder);
         int major = Short.toUnsignedInt(h.getShort());
         int minor = Short.toUnsignedInt(h.getShort());
         if (major != 2) {
@@ -129,49 +189,51 @@ public final class CaptureReader {
         }
         h.getInt(); // thiszone: always 0 in practice, and ignored by readers
         h.getInt(); // sigfigs
-        long snaplen = Integer.toUnsignedLong(h.getInt());
+        this.snaplen = Integer.toUnsignedLong(h.getInt());
         int linkType = h.getInt() & 0xFFFF;
         checkLinkType(linkType, "pcap file header");
-        List<CapturedFrame> frames = new ArrayList<>();
-        while (true) {
-            long at = in.position();
-            byte[] first = in.readUpTo(16);
-            if (first.length == 0) {
-                return frames;
-            }
-            String record = "pcap record " + frames.size() + " at byte " + at;
-            if (first.length < 16) {
-                throw new CaptureFormatException(
-                        record + ": truncated record header: the file ends after " + first.length + " of its 16 bytes");
-            }
-            ByteBuffer r = ByteBuffer.wrap(first).order(order);
-            long seconds = Integer.toUnsignedLong(r.getInt());
-            long fraction = Integer.toUnsignedLong(r.getInt());
-            long incl = Integer.toUnsignedLong(r.getInt());
-            long orig = Integer.toUnsignedLong(r.getInt());
-            if (incl > orig) {
-                throw new CaptureFormatException(
-                        record + ": captured length " + incl + " exceeds the original length " + orig);
-            }
-            if (snaplen != 0 && incl > snaplen) {
-                throw new CaptureFormatException(
-                        record + ": captured length " + incl + " exceeds the snapshot length " + snaplen);
-            }
-            if (incl > MAX_CAPTURED_LENGTH) {
-                throw new CaptureFormatException(
-                        record + ": captured length " + incl + " exceeds the maximum " + MAX_CAPTURED_LENGTH);
-            }
-            if (orig > Integer.MAX_VALUE) {
-                throw new CaptureFormatException(record + ": original length " + orig + " does not fit an int");
-            }
-            byte[] data = in.readUpTo((int) incl);
-            if (data.length < incl) {
-                throw new CaptureFormatException(record + ": truncated frame: captured length " + incl
-                        + " but the file ends after " + data.length + " bytes");
-            }
-            long time = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000L);
-            frames.add(new CapturedFrame(time, (int) orig, data));
+        this.order = byteOrder;
+        this.nanos = nanoseconds;
+    }
+
+    private CapturedFrame nextPcap() throws IOException {
+        long at = in.position();
+        byte[] first = in.readUpTo(16);
+        if (first.length == 0) {
+            return null;
         }
+        String record = "pcap record " + frames + " at byte " + at;
+        if (first.length < 16) {
+            throw new CaptureFormatException(
+                    record + ": truncated record header: the file ends after " + first.length + " of its 16 bytes");
+        }
+        ByteBuffer r = ByteBuffer.wrap(first).order(order);
+        long seconds = Integer.toUnsignedLong(r.getInt());
+        long fraction = Integer.toUnsignedLong(r.getInt());
+        long incl = Integer.toUnsignedLong(r.getInt());
+        long orig = Integer.toUnsignedLong(r.getInt());
+        if (incl > orig) {
+            throw new CaptureFormatException(
+                    record + ": captured length " + incl + " exceeds the original length " + orig);
+        }
+        if (snaplen != 0 && incl > snaplen) {
+            throw new CaptureFormatException(
+                    record + ": captured length " + incl + " exceeds the snapshot length " + snaplen);
+        }
+        if (incl > MAX_CAPTURED_LENGTH) {
+            throw new CaptureFormatException(
+                    record + ": captured length " + incl + " exceeds the maximum " + MAX_CAPTURED_LENGTH);
+        }
+        if (orig > Integer.MAX_VALUE) {
+            throw new CaptureFormatException(record + ": original length " + orig + " does not fit an int");
+        }
+        byte[] data = in.readUpTo((int) incl);
+        if (data.length < incl) {
+            throw new CaptureFormatException(record + ": truncated frame: captured length " + incl
+                    + " but the file ends after " + data.length + " bytes");
+        }
+        long time = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000L);
+        return new CapturedFrame(time, (int) orig, data);
     }
 
     private static void checkLinkType(int linkType, String where) throws CaptureFormatException {
@@ -186,17 +248,14 @@ public final class CaptureReader {
     /** An interface of the current section. */
     private record Interface(int linkType, long snaplen, int tsresol) {}
 
-    private static List<CapturedFrame> readPcapng(Input in) throws IOException {
-        List<CapturedFrame> frames = new ArrayList<>();
-        List<Interface> interfaces = new ArrayList<>();
-        ByteOrder order = null;
-        boolean first = true;
+    private CapturedFrame nextPcapng() throws IOException {
         while (true) {
+            boolean first = firstBlock;
             long at = in.position() - (first ? 4 : 0);
             byte[] typeBytes = first ? new byte[] {0x0A, 0x0D, 0x0D, 0x0A} : in.readUpTo(4);
-            first = false;
+            firstBlock = false;
             if (typeBytes.length == 0) {
-                return frames;
+                return null;
             }
             if (typeBytes.length < 4) {
                 throw new CaptureFormatException("pcapng block at byte " + at
@@ -253,9 +312,9 @@ public final class CaptureReader {
             } else if (type == PCAPNG_IDB) {
                 interfaces.add(readInterface(body, block));
             } else if (type == PCAPNG_EPB) {
-                frames.add(readEnhanced(body, block, interfaces));
+                return readEnhanced(body, block, interfaces);
             } else if (type == PCAPNG_SPB) {
-                frames.add(readSimple(body, block, interfaces));
+                return readSimple(body, block, interfaces);
             }
             // any other block type (name resolution, statistics, custom, ...) is skipped
         }

@@ -5,7 +5,6 @@ import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.InvalidPacketException;
 import io.github.netbackrx.core.Skb;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -74,7 +73,9 @@ public final class TraceParser {
 
     /**
      * Reads a whole trace leniently: good lines give packets, bad lines give errors, and reading goes
-     * on to the end either way.
+     * on to the end either way (but for a line longer than {@link TraceReader#MAX_LINE_LENGTH}
+     * characters, an error at which reading stops). The whole trace is held in memory: {@link
+     * TraceReader} reads one of any size a line at a time.
      *
      * @param in the trace; read to its end but not closed
      * @return the packets and the errors, both in line order
@@ -82,19 +83,14 @@ public final class TraceParser {
      */
     public static ParsedTrace read(Reader in) throws IOException {
         Objects.requireNonNull(in, "in");
-        BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
         List<TracePacket> packets = new ArrayList<>();
         List<LineError> errors = new ArrayList<>();
-        int lineNumber = 0;
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            lineNumber++;
-            if (isIgnored(line)) {
-                continue;
-            }
-            try {
-                packets.add(new TracePacket(lineNumber, parseTokens(line)));
-            } catch (BadLine e) {
-                errors.add(new LineError(lineNumber, e.getMessage()));
+        TraceReader lines = new TraceReader(in); // not closed: the caller owns the reader
+        while (lines.next()) {
+            if (lines.packet() != null) {
+                packets.add(lines.packet());
+            } else {
+                errors.add(lines.error());
             }
         }
         return new ParsedTrace(packets, errors);
@@ -129,7 +125,7 @@ public final class TraceParser {
      * Whether a line carries no packet: only spaces and tabs, or a {@code #} as its first non-blank
      * character.
      */
-    private static boolean isIgnored(String line) {
+    static boolean isIgnored(String line) {
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (c != ' ' && c != '\t') {
@@ -137,6 +133,160 @@ public final class TraceParser {
             }
         }
         return true;
+    }
+
+    /**
+     * The fast path of {@link #parseTokens(String)} for a line held in a character array: the same
+     * packet for a good line, without making a string per token. It gives up (null) on anything it
+     * does not accept, a blank line included, and the caller then takes the slow path, which finds
+     * the rule broken and words the error; so errors have one source.
+     */
+    static Skb parseFast(char[] c, int n) {
+        try {
+            Skb.Builder b = Skb.builder();
+            boolean seenGso = false;
+            boolean seenCsum = false;
+            boolean seenHash = false;
+            int tokens = 0;
+            int i = 0;
+            while (true) {
+                while (i < n && (c[i] == ' ' || c[i] == '\t')) {
+                    i++;
+                }
+                if (i == n) {
+                    break;
+                }
+                int end = i;
+                while (end < n && c[end] != ' ' && c[end] != '\t') {
+                    end++;
+                }
+                if (tokens == 0 || starts(c, i, end, "head=")) {
+                    long area = tokens == 0 && starts(c, i, end, "head=") ? area(c, i + 5, end) : -1;
+                    if (area < 0) {
+                        return null;
+                    }
+                    b.head((int) (area >>> 32), (int) area);
+                } else if (starts(c, i, end, "frag=")) {
+                    long area = area(c, i + 5, end);
+                    if (area < 0 || (int) area < 1) {
+                        return null;
+                    }
+                    b.frag((int) (area >>> 32), (int) area);
+                } else if (starts(c, i, end, "gso=") && !seenGso) {
+                    seenGso = true;
+                    int slash = indexOf(c, i + 4, end, '/');
+                    long size = number(c, i + 4, slash < 0 ? end : slash);
+                    GsoType type = slash < 0 ? GsoType.TCPV4 : label(GsoType.values(), c, slash + 1, end);
+                    if (size < 1 || size > MAX_GSO_SIZE || type == null) {
+                        return null;
+                    }
+                    b.gso((int) size, type);
+                } else if (starts(c, i, end, "csum=") && !seenCsum) {
+                    seenCsum = true;
+                    ChecksumState state = label(ChecksumState.values(), c, i + 5, end);
+                    if (state == null) {
+                        return null;
+                    }
+                    b.checksum(state);
+                } else if (starts(c, i, end, "hash=") && !seenHash) {
+                    seenHash = true;
+                    int slash = indexOf(c, i + 5, end, '/');
+                    if (slash < 0 || slash - (i + 5) > 10 || slash == i + 5) {
+                        return null;
+                    }
+                    long value = 0;
+                    for (int k = i + 5; k < slash; k++) {
+                        if (c[k] < '0' || c[k] > '9') {
+                            return null;
+                        }
+                        value = value * 10 + (c[k] - '0');
+                    }
+                    HashType type = label(HashType.values(), c, slash + 1, end);
+                    if (value > 0xFFFFFFFFL || type == null) {
+                        return null;
+                    }
+                    b.hash((int) value, type);
+                } else {
+                    return null;
+                }
+                tokens++;
+                i = end;
+            }
+            return tokens == 0 ? null : b.build();
+        } catch (RuntimeException e) {
+            return null; // the slow path words it
+        }
+    }
+
+    private static boolean starts(char[] c, int from, int end, String prefix) {
+        if (end - from < prefix.length()) {
+            return false;
+        }
+        for (int k = 0; k < prefix.length(); k++) {
+            if (c[from + k] != prefix.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(char[] c, int from, int end, char x) {
+        for (int k = from; k < end; k++) {
+            if (c[k] == x) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code OFF+LEN} as {@code OFF << 32 | LEN}, or -1 when it is not two decimal ints. */
+    private static long area(char[] c, int from, int end) {
+        int plus = indexOf(c, from, end, '+');
+        if (plus < 0) {
+            return -1;
+        }
+        long offset = number(c, from, plus);
+        long length = number(c, plus + 1, end);
+        return offset < 0 || length < 0 ? -1 : offset << 32 | length;
+    }
+
+    /** A non-empty run of decimal digits that fits an int, or -1. */
+    private static long number(char[] c, int from, int end) {
+        if (from >= end) {
+            return -1;
+        }
+        long value = 0;
+        for (int k = from; k < end; k++) {
+            if (c[k] < '0' || c[k] > '9') {
+                return -1;
+            }
+            value = value * 10 + (c[k] - '0');
+            if (value > Integer.MAX_VALUE) {
+                return -1;
+            }
+        }
+        return value;
+    }
+
+    /** The constant whose label is exactly {@code c[from, end)}, or null. */
+    private static <E extends Enum<E>> E label(E[] values, char[] c, int from, int end) {
+        for (E v : values) {
+            String label = labelOf(v);
+            if (label.length() == end - from && starts(c, from, end, label)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String labelOf(Enum<?> v) {
+        if (v instanceof GsoType g) {
+            return g.label();
+        }
+        if (v instanceof ChecksumState s) {
+            return s.label();
+        }
+        return ((HashType) v).label();
     }
 
     /** Splits on runs of spaces and tabs only (not on other whitespace). */
@@ -155,17 +305,18 @@ public final class TraceParser {
         return tokens;
     }
 
-    private static Skb parseTokens(String line) throws BadLine {
+    static Skb parseTokens(String line) throws BadLine {
         List<String> tokens = tokens(line);
         Skb.Builder builder = Skb.builder();
         boolean seenGso = false;
         boolean seenCsum = false;
         boolean seenHash = false;
         for (int t = 0; t < tokens.size(); t++) {
-            String token = tokens.get(t);
-            int eq = token.indexOf('=');
-            String key = eq < 0 ? token : token.substring(0, eq);
-            String value = eq < 0 ? null : token.substring(eq + 1);
+            String raw = tokens.get(t);
+            String token = Echo.of(raw); // for messages only
+            int eq = raw.indexOf('=');
+            String key = eq < 0 ? raw : raw.substring(0, eq);
+            String value = eq < 0 ? null : raw.substring(eq + 1);
             if (value == null || !isKnownKey(key)) {
                 throw new BadLine("unknown token '" + token + "' (expected " + TOKENS + ")");
             }
@@ -269,7 +420,7 @@ public final class TraceParser {
         }
         String text = value.substring(0, slash);
         if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new BadLine(token + ": VALUE '" + text + "' is not a decimal number 0..4294967295");
+            throw new BadLine(token + ": VALUE '" + Echo.of(text) + "' is not a decimal number 0..4294967295");
         }
         long v = Long.parseLong(text);
         if (v > 0xFFFFFFFFL) {
@@ -302,20 +453,20 @@ public final class TraceParser {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw new BadLine(
-                        token + ": " + name + " '" + text + "' is not a decimal number (digits 0-9 only, no sign)");
+                throw new BadLine(token + ": " + name + " '" + Echo.of(text)
+                        + "' is not a decimal number (digits 0-9 only, no sign)");
             }
             value = value * 10 + (c - '0');
             if (value > Integer.MAX_VALUE) {
-                throw new BadLine(
-                        token + ": " + name + " " + text + " is too large (at most " + Integer.MAX_VALUE + ")");
+                throw new BadLine(token + ": " + name + " " + Echo.of(text) + " is too large (at most "
+                        + Integer.MAX_VALUE + ")");
             }
         }
         return (int) value;
     }
 
     /** A bad line, on its way to a {@link LineError}; no stack trace (it is ordinary control flow). */
-    private static final class BadLine extends Exception {
+    static final class BadLine extends Exception {
         private static final long serialVersionUID = 1L;
 
         BadLine(String reason) {

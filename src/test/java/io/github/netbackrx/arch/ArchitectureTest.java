@@ -67,14 +67,56 @@ class ArchitectureTest {
     }
 
     @Test
-    void netbackUsesCoreXenAndLoggingOnly() {
-        noClasses()
+    void netbackUsesCoreRingXenAndLoggingOnly() {
+        classes()
                 .that()
                 .resideInAPackage(ROOT + ".netback..")
                 .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(ROOT + ".netfront..", ROOT + ".trace..", ROOT + ".cli..")
-                .allowEmptyShould(true)
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".netback..",
+                        ROOT + ".core..",
+                        ROOT + ".ring..",
+                        ROOT + ".xen..",
+                        "org.slf4j..",
+                        "java..")
+                .check(main);
+    }
+
+    @Test
+    void theEnginesAreBehindOneInterfaceAndNotPublic() {
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".netback..")
+                .and()
+                .haveSimpleNameStartingWith("Xenvif")
+                .or()
+                .haveSimpleName("NetRxAction")
+                .or()
+                .haveSimpleName("XnbStart")
+                .should()
+                .implement(ROOT + ".netback.RxEngine")
+                .andShould()
+                .notBePublic()
+                .check(main);
+    }
+
+    @Test
+    void simUsesTheModelPackagesOnly() {
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".sim..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".sim..",
+                        ROOT + ".core..",
+                        ROOT + ".ring..",
+                        ROOT + ".xen..",
+                        ROOT + ".netback..",
+                        ROOT + ".netfront..",
+                        ROOT + ".trace..",
+                        "java..")
                 .check(main);
     }
 

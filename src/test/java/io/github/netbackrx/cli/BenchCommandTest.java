@@ -36,8 +36,7 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench", "--dry-run", "--project", project.toString());
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
-        assertThat(run.out())
-                .isEqualTo(BenchCommand.javaLauncher() + " -jar " + jar() + " -f 1 -wi 2 -i 3 -w 1s -r 1s\n");
+        assertThat(run.out()).isEqualTo("JMH from " + jar() + ": -f 1 -wi 2 -i 3 -w 1s -r 1s\n");
     }
 
     @Test
@@ -45,7 +44,7 @@ class BenchCommandTest {
         withJar();
         CliRun run = CliRun.of("bench", "--quick", "--dry-run", "--project", project.toString());
         assertThat(run.status()).isZero();
-        assertThat(run.out()).endsWith(" -jar " + jar() + " -f 1 -wi 1 -i 2 -w 200ms -r 200ms\n");
+        assertThat(run.out()).isEqualTo("JMH from " + jar() + ": -f 1 -wi 1 -i 2 -w 200ms -r 200ms\n");
     }
 
     @Test
@@ -78,12 +77,30 @@ class BenchCommandTest {
     }
 
     @Test
-    void aMissingJarIsBuiltFirst() throws Exception {
+    void aMissingJarIsSaidWithTheCommandThatBuildsIt() throws Exception {
         withPom();
-        CliRun run = CliRun.of("bench", "--dry-run", "--project", project.toString());
-        assertThat(run.status()).isZero();
-        assertThat(run.out().lines()).hasSize(2);
-        assertThat(run.out()).startsWith("mvn -q -Pbench -DskipTests package\n");
+        CliRun dry = CliRun.of("bench", "--dry-run", "--project", project.toString());
+        assertThat(dry.status()).isZero();
+        assertThat(dry.out()).endsWith("(missing: build it with ./mvnw -Pbench -DskipTests package)\n");
+        CliRun run = CliRun.of("bench", "--project", project.toString());
+        assertThat(run.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("is missing: build it with ./mvnw -Pbench -DskipTests package");
+    }
+
+    @Test
+    void aJarWithoutJmhIsBadInputNotACrash() throws Exception {
+        withPom();
+        Files.createDirectories(project.resolve("target"));
+        try (var jar =
+                new java.util.jar.JarOutputStream(Files.newOutputStream(project.resolve("target/benchmarks.jar")))) {
+            jar.putNextEntry(new java.util.jar.JarEntry("README"));
+            jar.write("not JMH".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        CliRun run = CliRun.of("bench", "--project", project.toString());
+        assertThat(run.status()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(run.err()).contains("is not a JMH benchmark jar");
+        assertThat(System.getProperty("java.class.path")).doesNotContain("benchmarks.jar");
     }
 
     @Test
@@ -105,14 +122,11 @@ class BenchCommandTest {
     }
 
     @Test
-    void theJmhCommandIsJavaJarDefaultsThenExtras() {
-        assertThat(BenchCommand.jmhCommand("java", Path.of("b.jar"), false, List.of("-prof", "gc")))
-                .containsExactly(
-                        "java", "-jar", "b.jar", "-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s", "-prof",
-                        "gc");
-        assertThat(BenchCommand.jmhCommand("java", Path.of("b.jar"), true, List.of()))
-                .containsExactly(
-                        "java", "-jar", "b.jar", "-f", "1", "-wi", "1", "-i", "2", "-w", "200ms", "-r", "200ms");
+    void theJmhArgumentsAreTheDefaultsThenTheExtras() {
+        assertThat(BenchCommand.jmhArguments(false, List.of("-prof", "gc")))
+                .containsExactly("-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s", "-prof", "gc");
+        assertThat(BenchCommand.jmhArguments(true, List.of()))
+                .containsExactly("-f", "1", "-wi", "1", "-i", "2", "-w", "200ms", "-r", "200ms");
     }
 
     @Test

@@ -12,23 +12,24 @@ import java.nio.charset.StandardCharsets;
 record CliRun(int status, String out, String err) {
 
     static CliRun withStdin(String stdin, String... args) {
+        return run(stdin.getBytes(StandardCharsets.UTF_8), false, args);
+    }
+
+    /** A run whose standard input is these bytes (a capture, say). */
+    static CliRun withStdinBytes(byte[] stdin, String... args) {
         return run(stdin, false, args);
     }
 
     /** A run as if standard output and standard error were a terminal. */
     static CliRun onTerminal(String... args) {
-        return run("", true, args);
+        return run(new byte[0], true, args);
     }
 
-    private static CliRun run(String stdin, boolean terminal, String... args) {
+    private static CliRun run(byte[] stdin, boolean terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Main.run(
-                args,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintWriter(out),
-                new PrintWriter(err),
-                terminal);
+        int status =
+                Main.run(args, new ByteArrayInputStream(stdin), new PrintWriter(out), new PrintWriter(err), terminal);
         return new CliRun(status, out.toString(), err.toString());
     }
 

@@ -182,7 +182,10 @@ class LayoutCommandTest {
         CliRun unwritable =
                 CliRun.of("layout", "--svg", dir.resolve("no/such/dir/x.svg").toString(), "head=0+1");
         assertThat(unwritable.status()).isEqualTo(2);
-        assertThat(unwritable.err()).startsWith("netback-rx layout: cannot write '");
+        assertThat(unwritable.err())
+                .startsWith("netback-rx layout: cannot write '")
+                .contains("': no such file\n")
+                .doesNotContain("Exception");
     }
 
     @Test

@@ -15,7 +15,7 @@ class MainTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
-                .startsWith("Usage: netback-rx [-hV] [COMMAND]\n")
+                .startsWith("Usage: netback-rx [-hqvV] [COMMAND]\n")
                 .containsPattern("\n  plan +Print how a packing policy")
                 .containsPattern("\n  demo +Show every packing policy")
                 .containsPattern("\n  layout +Draw how one packet is laid out")
@@ -27,7 +27,20 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plan", "simulate", "compare", "layout", "bugs", "workloads", "bench", "demo", "help"})
+    @ValueSource(
+            strings = {
+                "plan",
+                "simulate",
+                "run",
+                "calibrate",
+                "compare",
+                "layout",
+                "bugs",
+                "workloads",
+                "bench",
+                "demo",
+                "help"
+            })
     void everyCommandHasHelpThatExitsZero(String command) {
         CliRun run = CliRun.of(command, "--help");
         assertThat(run.status()).isZero();
@@ -75,7 +88,7 @@ class MainTest {
                 .isEqualTo(new CliRun(
                         2,
                         "",
-                        "netback-rx: missing command (one of: plan, simulate, compare, layout, bugs, workloads, bench, demo, help)\n"
+                        "netback-rx: missing command (one of: plan, simulate, run, calibrate, compare, layout, bugs, workloads, bench, demo, help)\n"
                                 + "Try 'netback-rx --help' for more information.\n"));
     }
 

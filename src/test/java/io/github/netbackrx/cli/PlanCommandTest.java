@@ -78,8 +78,11 @@ class PlanCommandTest {
     }
 
     @Test
-    void anEmptyTracePrintsNothing() {
-        assertThat(CliRun.withStdin("# only a comment\n\n", "plan", "-")).isEqualTo(new CliRun(0, "", ""));
+    void anEmptyTraceIsBadInputAsForCompareAndSimulate() {
+        for (String command : new String[] {"plan", "compare", "simulate"}) {
+            assertThat(CliRun.withStdin("# only a comment\n\n", command, "-"))
+                    .isEqualTo(new CliRun(2, "", "netback-rx " + command + ": the trace - holds no packet\n"));
+        }
     }
 
     // ---- bad input: exit 2, nothing on standard output, "line N: reason" ------------------------
@@ -220,8 +223,8 @@ class PlanCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out())
-                .contains("Usage: netback-rx plan [-hV] [--policy=POLICY] [--max-buffer-offset=BYTES]\n")
-                .contains("(FILE | --workload=NAME |\n")
+                .contains("Usage: netback-rx plan [-hVvq] [--policy=POLICY] [--max-buffer-offset=BYTES]\n")
+                .contains("[--workload=NAME] [--capture=PCAP]\n")
                 .contains("packing policy: coalesce, per-frag,")
                 .contains("coalesce-compound, full-page, freebsd (default:")
                 .contains("the trace file, or - for standard input")

@@ -51,7 +51,7 @@ class ReadmeExampleTest {
     static void simulationExample(PrintStream out) {
         // --- begin README simulation example ---
         GuestRxSimulation sim = GuestRxSimulation.builder()
-                .policy(PackingPolicy.COALESCE) // the 2010 packing rule
+                .vif(v -> v.policy(PackingPolicy.COALESCE)) // the 2010 packing rule
                 .ringStartIndex(-100) // RING_IDX wraps at 2^32 soon
                 .build(); // dom0, guest, peer, ring, event channel, vif, netfront
         Skb skb = Skb.builder()

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.netback.ContextStatistics;
+import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.VifStatistics;
 import io.github.netbackrx.sim.GuestRxSimulation;
 import io.github.netbackrx.sim.SimulationStatistics;
@@ -67,7 +69,8 @@ class SimulatorIntegrationExampleTest {
 
     /** Packets of a workload arrive every {@code gap} ns; the backend runs rounds while it has work. */
     static long simulate(PackingPolicy policy, int packets, long gap) {
-        GuestRxSimulation sim = GuestRxSimulation.builder().policy(policy).build();
+        GuestRxSimulation sim =
+                GuestRxSimulation.builder().vif(v -> v.policy(policy)).build();
         NetbackRxAdapter backend = new NetbackRxAdapter(sim, 150, 1, 900, 400); // ns: op, byte, hypercall, notify
         Workload workload = Workload.of(WorkloadMix.MIXED, 42);
         PriorityQueue<Event> events = new PriorityQueue<>(Comparator.comparingLong(Event::time));
@@ -111,7 +114,8 @@ class SimulatorIntegrationExampleTest {
     @ParameterizedTest
     @EnumSource(PackingPolicy.class)
     void roundDeltasAddUpToTheSimulationsTotals(PackingPolicy policy) {
-        GuestRxSimulation sim = GuestRxSimulation.builder().policy(policy).build();
+        GuestRxSimulation sim =
+                GuestRxSimulation.builder().vif(v -> v.policy(policy)).build();
         NetbackRxAdapter backend = new NetbackRxAdapter(sim, 3, 0, 5, 7);
         Workload workload = Workload.of(WorkloadMix.TCP_BULK, 3);
         long ops = 0;
@@ -167,5 +171,45 @@ class SimulatorIntegrationExampleTest {
                 .map(line -> line.startsWith("    ") ? line.substring(4) : line)
                 .collect(Collectors.toList());
         assertThat(shown.lines().collect(Collectors.toList())).isEqualTo(body);
+    }
+
+    /** The "A host with many VMs" snippet of the guide, run. */
+    @org.junit.jupiter.api.Test
+    void theHostSnippetRunsAsShown() throws Exception {
+        Skb skb = Skb.builder().head(0, 1514).build();
+        byte[] bytes = new byte[skb.length()];
+        new java.util.Random(7).nextBytes(bytes);
+        // --- begin host example ---
+        GuestRxSimulation host = GuestRxSimulation.builder()
+                .guests(8) // domains 1..8, a vif and a netfront each
+                .backend(b -> b.profile(EngineProfile.LINUX_2010).groups(2)) // two xen_netbk groups
+                .keepReceived(false)
+                .build();
+        host.send(3, skb, bytes); // a packet for guest 3
+        host.step(); // every group runs net_rx_action; the guests poll
+        SimulationStatistics vm3 = host.statistics(3); // per guest
+        List<ContextStatistics> groups = host.contextStatistics(); // per group: actions, hypercalls, notifications
+        // --- end host example ---
+        assertThat(vm3.delivered()).isEqualTo(1);
+        assertThat(vm3.mismatched()).isZero();
+        assertThat(host.statistics(2).delivered()).isZero();
+        assertThat(groups).hasSize(2);
+        assertThat(groups.get(1).packets()).isEqualTo(1); // guest 3 (the fourth vif) joined group 1
+
+        String doc = Files.readString(Path.of("docs/simulator-integration.md"), StandardCharsets.UTF_8);
+        int section = doc.indexOf("### A host with many VMs");
+        int start = doc.indexOf("```java\n", section) + 8;
+        List<String> shown =
+                doc.substring(start, doc.indexOf("```\n", start)).lines().toList();
+        String source = Files.readString(
+                Path.of("src/test/java/io/github/netbackrx/examples/SimulatorIntegrationExampleTest.java"),
+                StandardCharsets.UTF_8);
+        String begin = "// --- begin host example ---\n";
+        List<String> body = source.substring(
+                        source.indexOf(begin) + begin.length(), source.indexOf("        // --- end host example ---"))
+                .lines()
+                .map(line -> line.startsWith("        ") ? line.substring(8) : line)
+                .toList();
+        assertThat(shown).isEqualTo(body);
     }
 }

@@ -44,7 +44,7 @@ class EngineProfileTest extends VifRig {
         assertThatThrownBy(() -> EngineProfile.fromLabel("4.0"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'4.0'")
-                .hasMessageContaining("2010, 3.14, rx.c, freebsd");
+                .hasMessageContaining("2010, 3.13, 3.14, rx.c, freebsd");
         Vif v = vif(EngineProfile.LINUX_3_14).build();
         assertThat(v.profile()).isEqualTo(EngineProfile.LINUX_3_14);
         assertThat(v.policy()).isEqualTo(PackingPolicy.COALESCE_COMPOUND);

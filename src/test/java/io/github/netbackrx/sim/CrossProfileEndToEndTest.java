@@ -37,7 +37,7 @@ class CrossProfileEndToEndTest {
         List<List<byte[]>> streams = new ArrayList<>();
         for (EngineProfile profile : EngineProfile.values()) {
             GuestRxSimulation sim = GuestRxSimulation.builder()
-                    .profile(profile)
+                    .backend(b -> b.profile(profile))
                     .ringStartIndex(ringStart)
                     .build();
             List<byte[]> got = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.github.netbackrx.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.netbackrx.core.ChecksumState;
+import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.BatchReport;
@@ -100,24 +101,46 @@ class FaultScenarioTest {
         sim.drain();
         SimulationStatistics st = sim.statistics();
         assertThat(st.delivered()).isLessThan(256);
-        assertThat(st.dropped()).isZero();
         assertThat(sim.vif().queueStopped()).isTrue();
         assertThat(st.vif().queueStops()).isPositive();
-        assertThat(sim.backlog()).isPositive();
-        assertThat(st.inFlight()).isEqualTo(600 - st.delivered());
+        // in front of the stopped queue the qdisc holds tx_queue_len packets and drops the rest (tail drop)
+        assertThat(sim.backlog()).isEqualTo(KernelLimits.VIF_TX_QUEUE_LEN);
+        assertThat(st.qdiscDropped()).isPositive();
+        assertThat(st.dropped()).isEqualTo(st.qdiscDropped());
+        assertThat(st.vif().packetsDropped()).isZero();
+        assertThat(st.inFlight()).isEqualTo(600 - st.delivered() - st.qdiscDropped());
+        long lost = st.qdiscDropped();
         sim.resumeGuestPosting();
         sim.drain();
         st = sim.statistics();
-        assertThat(st.delivered()).isEqualTo(600);
+        assertThat(st.delivered()).isEqualTo(600 - lost);
+        assertThat(st.qdiscDropped()).isEqualTo(lost);
         assertThat(st.mismatched()).isZero();
         assertThat(st.vif().queueWakes()).isPositive();
+        // the packets that got past the qdisc arrive in order: the first 600 - lost sent, the tail was dropped
         List<ReceivedPacket> got = sim.takeReceived();
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < got.size(); i++) {
             assertThat(got.get(i).contentEquals(sent.get(i)))
                     .as("packet %d in order", i)
                     .isTrue();
         }
         assertLaterPacketsUnaffected(sim);
+    }
+
+    @Test
+    void aLongerQdiscHoldsEverythingWhileTheGuestDoesNotPost() {
+        GuestRxSimulation sim = GuestRxSimulation.builder().txQueueLen(1000).build();
+        sim.stopGuestPosting();
+        for (int i = 0; i < 600; i++) {
+            send(sim, MTU);
+        }
+        sim.drain();
+        assertThat(sim.statistics().dropped()).isZero();
+        assertThat(sim.backlog()).isPositive();
+        sim.resumeGuestPosting();
+        sim.drain();
+        assertThat(sim.statistics().delivered()).isEqualTo(600);
+        assertThat(sim.statistics().mismatched()).isZero();
     }
 
     @Test
@@ -150,8 +173,9 @@ class FaultScenarioTest {
 
     @Test
     void packetNeedingMoreSlotsThanNetfrontAcceptsIsDropped() {
-        GuestRxSimulation sim =
-                GuestRxSimulation.builder().policy(PackingPolicy.PER_FRAG).build();
+        GuestRxSimulation sim = GuestRxSimulation.builder()
+                .vif(v -> v.policy(PackingPolicy.PER_FRAG))
+                .build();
         Skb.Builder big = Skb.builder().head(0, 300);
         Skb.Builder small = Skb.builder().head(0, 200);
         for (int k = 0; k < 18; k++) {

@@ -213,9 +213,11 @@ class SimulationVerifierTest {
         sim.send(MTU, bytes(MTU));
         sim.drain();
         SimulationStatistics st = sim.statistics();
-        assertThat(st.delivered()).isEqualTo(300);
+        // while the guest did not post, the qdisc in front of the stopped queue held 32 and dropped the rest
+        assertThat(st.qdiscDropped()).isPositive();
+        assertThat(st.delivered() + st.qdiscDropped()).isEqualTo(300);
         assertThat(st.errored()).isEqualTo(3);
-        assertThat(st.dropped()).isEqualTo(1);
+        assertThat(st.dropped()).isEqualTo(st.qdiscDropped() + 1);
         assertThat(sim.vif().disabledBy()).isPresent();
 
         GuestRxSimulation copy = sim.copy();
@@ -230,7 +232,7 @@ class SimulationVerifierTest {
         // independent: input to the copy leaves the original alone
         copy.send(MTU, bytes(MTU));
         copy.drain();
-        assertThat(copy.statistics().dropped()).isEqualTo(2);
+        assertThat(copy.statistics().dropped()).isEqualTo(st.dropped() + 1);
         assertThat(sim.statistics()).isEqualTo(st);
     }
 }
