@@ -191,6 +191,21 @@ public final class PlanBuffer {
         return scratch;
     }
 
+    /** {@link PlanChecker}'s working space, grown like the rest. */
+    private long[] checkScratch = new long[INITIAL * 4];
+
+    /**
+     * A scratch array of at least {@code n} longs for {@link PlanChecker}, its contents undefined.
+     *
+     * @return the array
+     */
+    long[] checkScratch(int n) {
+        if (n > checkScratch.length) {
+            checkScratch = new long[grown(checkScratch.length, n)];
+        }
+        return checkScratch;
+    }
+
     private void growOps(int n) {
         ops = Arrays.copyOf(ops, grown(ops.length / OP_INTS, n) * OP_INTS);
     }
