@@ -43,7 +43,7 @@ import java.util.Objects;
  * apart. An op takes 8 ints although it has 5 fields: with a power-of-two stride the index of op
  * {@code k}, {@code 8k + field}, is one whose bounds HotSpot's C2 checks once before a loop over
  * {@code k} (range-check elimination), where it strength-reduces {@code 5k} to {@code (k << 2) + k}
- * and checks every store; {@code docs/performance.md} has the measurement. The readers check their
+ * and checks every store; {@code docs/performance.md} says more. The readers check their
  * index against the counts and answer 0 or {@code null} for the extra fields of data slots.
  *
  * <p>Not thread-safe: one buffer per thread.
