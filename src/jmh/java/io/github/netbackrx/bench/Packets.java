@@ -35,6 +35,19 @@ final class Packets {
         return b.build();
     }
 
+    /**
+     * {@code gso65535}: {@code gso64k} cut to 65,535 bytes (the last fragment 4029 bytes), the
+     * largest packet FreeBSD's 16-bit {@code xnb_pkt.size} holds: under {@code freebsd} {@code
+     * gso64k} wraps to its 66-byte head, this one is walked whole (33 ops, as {@code full-page}).
+     */
+    static Skb gso65535() {
+        Skb.Builder b = Skb.builder().head(2, 66).gso(1448, GsoType.TCPV4).checksum(ChecksumState.PARTIAL);
+        for (int k = 0; k < 15; k++) {
+            b.frag(0, 4096);
+        }
+        return b.frag(0, 4029).build();
+    }
+
     /** {@code smallfrags}: a 54-byte header and 17 fragments of 100 bytes at offsets 0, 200, 400, .... */
     static Skb smallfrags() {
         Skb.Builder b = Skb.builder().head(0, 54);
@@ -50,6 +63,7 @@ final class Packets {
             case "mtu" -> mtu();
             case "gso64k" -> gso64k();
             case "smallfrags" -> smallfrags();
+            case "gso65535" -> gso65535();
             default -> throw new IllegalArgumentException("unknown packet shape '" + name + "'");
         };
     }

@@ -20,8 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Planning one packet, {@link RxPacker#plan(Skb, PlanBuffer)} into a warm buffer: the three named
- * shapes and a 1024-packet mixed trace (reported per packet). The policy parameter defaults to every
- * {@link PackingPolicy}; pick some with {@code -p policy=COALESCE}.
+ * shapes, {@code gso65535} (the largest packet FreeBSD's 16-bit size holds) and a 1024-packet mixed
+ * trace (reported per packet); the {@code *Estimate} benchmarks add
+ * the packer's slot estimate ({@link PlanBuffer#estimate()}, computed on first read), the whole
+ * cost of a plan a simulator checks. The policy parameter defaults to every {@link PackingPolicy};
+ * pick some with {@code -p policy=COALESCE}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +42,7 @@ public class PlanBenchmark {
     private Skb mtu;
     private Skb gso64k;
     private Skb smallfrags;
+    private Skb gso65535;
     private Skb[] mixed;
 
     /** Builds the packets and warms the buffer to the largest of them. */
@@ -49,12 +53,14 @@ public class PlanBenchmark {
         mtu = Packets.mtu();
         gso64k = Packets.gso64k();
         smallfrags = Packets.smallfrags();
+        gso65535 = Packets.gso65535();
         mixed = Packets.mixed(Packets.MIXED_SEED, Packets.MIXED_COUNT);
         for (Skb skb : mixed) {
             packer.plan(skb, buffer);
         }
         packer.plan(gso64k, buffer);
         packer.plan(smallfrags, buffer);
+        packer.plan(gso65535, buffer);
     }
 
     /** @return ops of the plan (consumed by JMH) */
@@ -76,6 +82,41 @@ public class PlanBenchmark {
     public int smallfrags() {
         packer.plan(smallfrags, buffer);
         return buffer.opCount();
+    }
+
+    /** @return ops of the plan */
+    @Benchmark
+    public int gso65535() {
+        packer.plan(gso65535, buffer);
+        return buffer.opCount();
+    }
+
+    /** @return ops plus the estimate */
+    @Benchmark
+    public int mtuEstimate() {
+        packer.plan(mtu, buffer);
+        return buffer.opCount() + buffer.estimate();
+    }
+
+    /** @return ops plus the estimate */
+    @Benchmark
+    public int gso64kEstimate() {
+        packer.plan(gso64k, buffer);
+        return buffer.opCount() + buffer.estimate();
+    }
+
+    /** @return ops plus the estimate */
+    @Benchmark
+    public int smallfragsEstimate() {
+        packer.plan(smallfrags, buffer);
+        return buffer.opCount() + buffer.estimate();
+    }
+
+    /** @return ops plus the estimate */
+    @Benchmark
+    public int gso65535Estimate() {
+        packer.plan(gso65535, buffer);
+        return buffer.opCount() + buffer.estimate();
     }
 
     /** @return the sum of ops over the trace */

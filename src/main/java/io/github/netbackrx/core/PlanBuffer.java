@@ -7,26 +7,90 @@ import java.util.Objects;
 
 /**
  * A caller-owned, reusable plan: the copy operations and per-slot responses of one packet, kept in
- * flat {@code int} arrays (five ints per op, four per slot, and the extra-info fields apart). {@link
- * RxPacker#plan(Skb, PlanBuffer)} resets it and fills it, writing each op and each slot once; the
- * arrays grow when a packet needs more room and are then reused, so planning into a warmed-up
- * buffer allocates nothing. The estimate is computed when first read ({@link #estimate()}).
+ * flat {@code int} arrays. {@link RxPacker#plan(Skb, PlanBuffer)} fills it, writing each op and
+ * each slot once; the arrays grow when a packet needs more room and are then reused, so planning
+ * into a warmed-up buffer allocates nothing. The estimate is computed when first read ({@link
+ * #estimate()}).
  *
  * <p>The slots are the model of the driver's {@code netbk_rx_meta} array (one entry per data
  * buffer, with its byte count) interleaved with the extra-info slots, in ring order.
+ *
+ * <h2>Layout</h2>
+ *
+ * <pre>
+ *   ops: OP_INTS (8) ints per copy op, op i at ints [8i, 8i + 8), in issue order
+ *   +-----------+------------------+---------+----------------+-----------+----------------+
+ *   | OP_SOURCE | OP_SOURCE_OFFSET | OP_SLOT | OP_DEST_OFFSET | OP_LENGTH | (3 ints, free) |
+ *   +-----------+------------------+---------+----------------+-----------+----------------+
+ *   0           1                  2         3                4           5                8
+ *     source: -1 the head, k fragment k; slot relative to the packet's first
+ *
+ *   slots: SLOT_INTS (4) ints per ring slot, slot s at ints [4s, 4s + 4), in ring order
+ *   +-----------+-------------+-------------+------------+
+ *   | SLOT_KIND | SLOT_STATUS | SLOT_OFFSET | SLOT_FLAGS |
+ *   +-----------+-------------+-------------+------------+
+ *   0           1             2             3            4
+ *     kind: KIND_DATA or KIND_EXTRA; an extra's status is RSP_NULL, its offset 0
+ *
+ *   extra slots only, one int array per field, indexed by slot (stale for data slots):
+ *     extraType[s]   XEN_NETIF_EXTRA_TYPE_*      gsoSize[s]    u.gso.size
+ *     gsoType[s]     XEN_NETIF_GSO_TYPE_* (0 none)
+ *     hashValue[s]   u.hash.value                hashType[s]   u.hash.type + 1 (0 none)
+ * </pre>
+ *
+ * <p>One array of structs per kind of record keeps an op to one array and lets a walk write it
+ * with one call ({@link #putOp}); the extras' fields, written for one or two slots of a packet, stay
+ * apart. An op takes 8 ints although it has 5 fields: with a power-of-two stride the index of op
+ * {@code k}, {@code 8k + field}, is one whose bounds HotSpot's C2 checks once before a loop over
+ * {@code k} (range-check elimination), where it strength-reduces {@code 5k} to {@code (k << 2) + k}
+ * and checks every store; {@code docs/performance.md} says more. The readers check their
+ * index against the counts and answer 0 or {@code null} for the extra fields of data slots.
  *
  * <p>Not thread-safe: one buffer per thread.
  */
 public final class PlanBuffer {
     private static final int INITIAL = 8;
 
-    /** Ints per op in {@link #ops}: source, source offset, slot, destination offset, length. */
-    static final int OP = 5;
-    /** Ints per slot in {@link #slots}: kind, status, offset, flags. */
-    static final int SLOT = 4;
+    /** Op field: the packet area read, {@link CopyOp#HEAD} ({@code -1}) or the fragment index. */
+    static final int OP_SOURCE = 0;
+    /** Op field: where the op starts reading, from the start of the area's page. */
+    static final int OP_SOURCE_OFFSET = 1;
+    /** Op field: the ring slot written, relative to the packet's first slot. */
+    static final int OP_SLOT = 2;
+    /** Op field: where in the slot's buffer the op writes. */
+    static final int OP_DEST_OFFSET = 3;
+    /** Op field: bytes copied. */
+    static final int OP_LENGTH = 4;
+    /** Ints per op: the five fields and three free, a power of two (see the class comment). */
+    static final int OP_INTS = 8;
+
+    /** Slot field: {@link #KIND_DATA} or {@link #KIND_EXTRA}. */
+    static final int SLOT_KIND = 0;
+    /** Slot field: the response's status (bytes, or for a prefix the buffers; {@code RSP_NULL} for an extra). */
+    static final int SLOT_STATUS = 1;
+    /** Slot field: the response's offset (the GSO size for a prefix, else 0). */
+    static final int SLOT_OFFSET = 2;
+    /** Slot field: {@code NETRXF_*} of a data slot, {@code XEN_NETIF_EXTRA_FLAG_*} of an extra. */
+    static final int SLOT_FLAGS = 3;
+    /** Ints per slot. */
+    static final int SLOT_INTS = 4;
 
     static final int KIND_DATA = 0;
     static final int KIND_EXTRA = 1;
+
+    /** The GSO types by wire value, {@code null} for 0 ({@code XEN_NETIF_GSO_TYPE_NONE}). */
+    private static final GsoType[] GSO_TYPES = new GsoType[Netif.GSO_TYPE_TCPV6 + 1];
+    /** The hash types by wire value + 1, {@code null} for 0. */
+    private static final HashType[] HASH_TYPES = new HashType[HashType.values().length + 1];
+
+    static {
+        for (GsoType t : GsoType.values()) {
+            GSO_TYPES[t.wireValue()] = t;
+        }
+        for (HashType t : HashType.values()) {
+            HASH_TYPES[t.wireValue() + 1] = t;
+        }
+    }
 
     private int packetLength;
     private int maxBufferOffset = Netif.MAX_BUFFER_OFFSET;
@@ -34,192 +98,202 @@ public final class PlanBuffer {
      * Whether a fragment's op reads from the fragment's first 4 KiB page however far its offset
      * reaches (the pre-2010 {@code netbk_gop_frag} passes {@code frags[i].page} and {@code
      * page_offset} unchanged), rather than from the frame {@code offset / 4096} of a compound page.
-     * Set by the {@link PackingPolicy#PER_FRAG} packer; {@link PlanChecker} reads it.
+     * Set for {@link PackingPolicy#PER_FRAG} plans; {@link PlanChecker} reads it.
      */
     boolean fragOpsInFirstPage;
 
-    // the estimate, computed on first read from the inputs of the last plan (see estimate())
+    // the estimate: known, or computed on first read by the packer of the last plan (estimate())
     private int estimate;
     private boolean estimateKnown = true;
     private RxPacker estimatePacker;
     private Skb estimateSkb;
 
     private int opCount;
-    /** The ops, {@link #OP} ints each (array of structs: one array, one bounds check per op). */
-    int[] ops = new int[INITIAL * OP];
+    /** The ops, {@link #OP_INTS} ints each. */
+    int[] ops = new int[INITIAL * OP_INTS];
 
     private int slotCount;
-    /**
-     * The slots' response fields, {@link #SLOT} ints each. The extra-info fields below are written
-     * for extra slots only; the readers answer 0 or {@code null} for data slots.
-     */
-    int[] slots = new int[INITIAL * SLOT];
+    /** The slots' response fields, {@link #SLOT_INTS} ints each. */
+    int[] slots = new int[INITIAL * SLOT_INTS];
 
-    private int[] slotExtraType = new int[INITIAL];
-    private int[] slotGsoSize = new int[INITIAL];
-    private GsoType[] slotGsoType = new GsoType[INITIAL];
-    private int[] slotHashValue = new int[INITIAL];
-    private HashType[] slotHashType = new HashType[INITIAL];
+    private int[] extraType = new int[INITIAL];
+    private int[] gsoSize = new int[INITIAL];
+    private int[] gsoType = new int[INITIAL];
+    private int[] hashValue = new int[INITIAL];
+    private int[] hashType = new int[INITIAL];
+
+    /** Room for a walk's own ints (FreeBSD's cut fragment lengths), grown like the rest. */
+    private int[] scratch = new int[INITIAL];
 
     /** Creates an empty buffer with room for a few ops and slots. */
     public PlanBuffer() {}
 
     // ---- filling (package-private: the packer's side) ----------------------------------------
 
-    void reset(int packetLength, int maxBufferOffset) {
-        this.packetLength = packetLength;
-        this.maxBufferOffset = maxBufferOffset;
-        this.fragOpsInFirstPage = false;
-        this.opCount = 0;
-        this.slotCount = 0;
-    }
-
-    /** Sets the estimate outright (a loaded plan). */
-    void setEstimate(int estimate) {
-        this.estimate = estimate;
-        this.estimateKnown = true;
-        this.estimatePacker = null;
-        this.estimateSkb = null;
-    }
-
     /**
-     * Makes the estimate {@code p.estimateSlots(skb)} — the packer's {@link SlotEstimator} — computed
-     * when first read: estimators are pure functions of immutable inputs and cannot fail on a packet
-     * the packer accepted, so the value is the one an eager call would have given.
+     * Starts a plan of {@code skb} by {@code packer}: the estimate becomes {@code packer}'s {@link
+     * SlotEstimator} count, computed when first read (estimators are pure functions of immutable
+     * inputs and cannot fail on a packet the packer accepted, so the value is the one an eager call
+     * would have given). The walk then writes the arrays and sets the counts.
      */
-    void deferEstimate(RxPacker p, Skb skb) {
+    void begin(Skb skb, RxPacker packer, boolean fragOpsInFirstPage) {
+        this.packetLength = skb.length();
+        this.maxBufferOffset = packer.maxBufferOffset();
+        this.fragOpsInFirstPage = fragOpsInFirstPage;
         this.estimateKnown = false;
-        if (estimatePacker != p) {
-            estimatePacker = p;
-        }
+        this.estimatePacker = packer;
         this.estimateSkb = skb;
     }
 
-    /** Sets the counts after a packer wrote {@link #ops} and {@link #slots} directly. */
-    void setCounts(int opCount, int slotCount) {
+    /** Sets the number of ops a walk wrote into {@link #ops}. */
+    void setOpCount(int opCount) {
         this.opCount = opCount;
+    }
+
+    /** Sets the number of slots a walk wrote into {@link #slots} (and the extra fields). */
+    void setSlotCount(int slotCount) {
         this.slotCount = slotCount;
     }
 
     /**
-     * Grows {@link #ops} to hold at least {@code n} ops.
+     * Makes room for {@code n} ops.
      *
-     * @return the (possibly new) array
+     * @return {@link #ops}, with room for at least {@code n} ops
      */
     int[] opCapacity(int n) {
-        if (n * OP > ops.length) {
-            int c = ops.length / OP;
-            while (c < n) {
-                c *= 2;
-            }
-            ops = Arrays.copyOf(ops, c * OP);
+        if (n > ops.length / OP_INTS) {
+            growOps(n);
         }
         return ops;
     }
 
     /**
-     * Grows {@link #slots} and the extra-info arrays to hold at least {@code n} slots.
+     * Makes room for {@code n} slots, their extra fields included.
      *
-     * @return the (possibly new) {@link #slots}
+     * @return {@link #slots}, with room for at least {@code n} slots
      */
     int[] slotCapacity(int n) {
-        if (n > slotExtraType.length) {
-            int c = slotExtraType.length;
-            while (c < n) {
-                c *= 2;
-            }
-            slots = Arrays.copyOf(slots, c * SLOT);
-            slotExtraType = Arrays.copyOf(slotExtraType, c);
-            slotGsoSize = Arrays.copyOf(slotGsoSize, c);
-            slotGsoType = Arrays.copyOf(slotGsoType, c);
-            slotHashValue = Arrays.copyOf(slotHashValue, c);
-            slotHashType = Arrays.copyOf(slotHashType, c);
+        if (n > extraType.length) {
+            growSlots(n);
         }
         return slots;
     }
 
-    void addOp(int source, int sourceOffset, int slot, int destOffset, int length) {
-        int[] a = opCapacity(opCount + 1);
-        int o = opCount++ * OP;
-        a[o] = source;
-        a[o + 1] = sourceOffset;
-        a[o + 2] = slot;
-        a[o + 3] = destOffset;
-        a[o + 4] = length;
-    }
-
-    /** Makes slots {@code [0, n)} exist (new ones as empty data slots). */
-    void ensureSlots(int n) {
-        if (slotCount < n) {
-            int[] a = slotCapacity(n);
-            Arrays.fill(a, slotCount * SLOT, n * SLOT, 0); // KIND_DATA, status, offset and flags 0
-            slotCount = n;
+    /**
+     * A scratch array of at least {@code n} ints, its contents undefined.
+     *
+     * @return the array
+     */
+    int[] scratch(int n) {
+        if (n > scratch.length) {
+            scratch = new int[grown(scratch.length, n)];
         }
+        return scratch;
     }
 
-    void setData(int s, int status, int flags) {
-        ensureSlots(s + 1);
-        writeData(slots, s, status, flags);
+    /** {@link PlanChecker}'s working space, grown like the rest. */
+    private long[] checkScratch = new long[INITIAL * 4];
+
+    /**
+     * A scratch array of at least {@code n} longs for {@link PlanChecker}, its contents undefined.
+     *
+     * @return the array
+     */
+    long[] checkScratch(int n) {
+        if (n > checkScratch.length) {
+            checkScratch = new long[grown(checkScratch.length, n)];
+        }
+        return checkScratch;
     }
 
-    /** Writes data slot {@code s} (offset 0) into {@code a}, which has room for it. */
-    static void writeData(int[] a, int s, int status, int flags) {
-        int i = s * SLOT;
-        a[i] = KIND_DATA;
-        a[i + 1] = status;
-        a[i + 2] = 0;
-        a[i + 3] = flags;
+    private void growOps(int n) {
+        ops = Arrays.copyOf(ops, grown(ops.length / OP_INTS, n) * OP_INTS);
     }
 
-    void setExtra(int s, int type, int flags, int gsoSize, GsoType gsoType) {
-        ensureSlots(s + 1);
-        writeExtra(s, type, flags, gsoSize, gsoType, 0, null);
+    private void growSlots(int n) {
+        int c = grown(extraType.length, n);
+        slots = Arrays.copyOf(slots, c * SLOT_INTS);
+        extraType = Arrays.copyOf(extraType, c);
+        gsoSize = Arrays.copyOf(gsoSize, c);
+        gsoType = Arrays.copyOf(gsoType, c);
+        hashValue = Arrays.copyOf(hashValue, c);
+        hashType = Arrays.copyOf(hashType, c);
+    }
+
+    /** Doubles {@code c} until it reaches {@code n}. */
+    private static int grown(int c, int n) {
+        while (c < n) {
+            c *= 2;
+        }
+        return c;
+    }
+
+    /**
+     * Writes an op at int index {@code o} of {@code ops}, which has room for it.
+     *
+     * @return the index of the next op
+     */
+    static int putOp(int[] ops, int o, int source, int sourceOffset, int slot, int destOffset, int length) {
+        ops[o + OP_SOURCE] = source;
+        ops[o + OP_SOURCE_OFFSET] = sourceOffset;
+        ops[o + OP_SLOT] = slot;
+        ops[o + OP_DEST_OFFSET] = destOffset;
+        ops[o + OP_LENGTH] = length;
+        return o + OP_INTS;
+    }
+
+    /** Writes data slot {@code s} (offset 0) into {@code slots}, which has room for it. */
+    static void putData(int[] slots, int s, int status, int flags) {
+        int i = s * SLOT_INTS;
+        slots[i + SLOT_KIND] = KIND_DATA;
+        slots[i + SLOT_STATUS] = status;
+        slots[i + SLOT_OFFSET] = 0;
+        slots[i + SLOT_FLAGS] = flags;
     }
 
     /** Writes extra slot {@code s}, for which {@link #slotCapacity(int)} made room; counts unchanged. */
-    void writeExtra(int s, int type, int flags, int gsoSize, GsoType gsoType, int hashValue, HashType hashType) {
-        int i = s * SLOT;
-        slots[i] = KIND_EXTRA;
-        slots[i + 1] = Netif.RSP_NULL;
-        slots[i + 2] = 0;
-        slots[i + 3] = flags;
-        slotExtraType[s] = type;
-        slotGsoSize[s] = gsoSize;
-        slotGsoType[s] = gsoType;
-        slotHashValue[s] = hashValue;
-        slotHashType[s] = hashType;
-    }
-
-    void setHashExtra(int s, int flags, int value, HashType type) {
-        setExtra(s, Netif.EXTRA_TYPE_HASH, flags, 0, null);
-        slotHashValue[s] = value;
-        slotHashType[s] = type;
-    }
-
-    void setDataOffset(int s, int offset) {
-        slots[s * SLOT + 2] = offset;
+    void putExtra(int s, int type, int flags, int gsoSize, GsoType gsoType, int hashValue, HashType hashType) {
+        int i = s * SLOT_INTS;
+        int[] a = slots;
+        a[i + SLOT_KIND] = KIND_EXTRA;
+        a[i + SLOT_STATUS] = Netif.RSP_NULL;
+        a[i + SLOT_OFFSET] = 0;
+        a[i + SLOT_FLAGS] = flags;
+        this.extraType[s] = type;
+        this.gsoSize[s] = gsoSize;
+        this.gsoType[s] = gsoType == null ? Netif.GSO_TYPE_NONE : gsoType.wireValue();
+        this.hashValue[s] = hashValue;
+        this.hashType[s] = hashType == null ? 0 : hashType.wireValue() + 1;
     }
 
     /** Loads an immutable plan into this buffer (for checking it). */
     void load(RxPlan plan, int maxBufferOffset) {
-        reset(plan.packetLength(), maxBufferOffset);
-        setEstimate(plan.estimate());
-        for (CopyOp op : plan.ops()) {
-            addOp(op.source(), op.sourceOffset(), op.slot(), op.destOffset(), op.length());
+        List<CopyOp> opList = plan.ops();
+        List<SlotResponse> slotList = plan.slots();
+        int[] o = opCapacity(opList.size());
+        int[] a = slotCapacity(slotList.size());
+        for (int i = 0; i < opList.size(); i++) {
+            CopyOp op = opList.get(i);
+            putOp(o, i * OP_INTS, op.source(), op.sourceOffset(), op.slot(), op.destOffset(), op.length());
         }
-        List<SlotResponse> list = plan.slots();
-        for (int s = 0; s < list.size(); s++) {
-            SlotResponse r = list.get(s);
-            if (r instanceof ExtraResponse e) {
-                setExtra(s, e.type(), e.flags(), e.gsoSize(), e.gsoType());
-                slotHashValue[s] = e.hashValue();
-                slotHashType[s] = e.hashType();
+        for (int s = 0; s < slotList.size(); s++) {
+            if (slotList.get(s) instanceof ExtraResponse e) {
+                putExtra(s, e.type(), e.flags(), e.gsoSize(), e.gsoType(), e.hashValue(), e.hashType());
             } else {
-                DataResponse d = (DataResponse) r;
-                setData(s, d.status(), d.flags());
-                setDataOffset(s, d.offset());
+                DataResponse d = (DataResponse) slotList.get(s);
+                putData(a, s, d.status(), d.flags());
+                a[s * SLOT_INTS + SLOT_OFFSET] = d.offset();
             }
         }
+        this.packetLength = plan.packetLength();
+        this.maxBufferOffset = maxBufferOffset;
+        this.fragOpsInFirstPage = false;
+        this.estimate = plan.estimate();
+        this.estimateKnown = true;
+        this.estimatePacker = null;
+        this.estimateSkb = null;
+        setOpCount(opList.size());
+        setSlotCount(slotList.size());
     }
 
     // ---- reading ------------------------------------------------------------------------------
@@ -239,7 +313,8 @@ public final class PlanBuffer {
      */
     public int estimate() {
         if (!estimateKnown) {
-            setEstimate(estimatePacker.estimateSlots(estimateSkb));
+            estimate = estimatePacker.estimateAccepted(estimateSkb);
+            estimateKnown = true;
         }
         return estimate;
     }
@@ -271,7 +346,7 @@ public final class PlanBuffer {
      * @return {@code -1} for the head, {@code k} for fragment {@code k}
      */
     public int opSource(int i) {
-        return ops[Objects.checkIndex(i, opCount) * OP];
+        return ops[Objects.checkIndex(i, opCount) * OP_INTS + OP_SOURCE];
     }
 
     /**
@@ -281,7 +356,7 @@ public final class PlanBuffer {
      * @return the offset from the start of the area's page (may exceed 4095 for compound pages)
      */
     public int opSourceOffset(int i) {
-        return ops[Objects.checkIndex(i, opCount) * OP + 1];
+        return ops[Objects.checkIndex(i, opCount) * OP_INTS + OP_SOURCE_OFFSET];
     }
 
     /**
@@ -291,7 +366,7 @@ public final class PlanBuffer {
      * @return the slot, relative to the packet's first slot
      */
     public int opSlot(int i) {
-        return ops[Objects.checkIndex(i, opCount) * OP + 2];
+        return ops[Objects.checkIndex(i, opCount) * OP_INTS + OP_SLOT];
     }
 
     /**
@@ -301,7 +376,7 @@ public final class PlanBuffer {
      * @return the offset in the guest buffer
      */
     public int opDestOffset(int i) {
-        return ops[Objects.checkIndex(i, opCount) * OP + 3];
+        return ops[Objects.checkIndex(i, opCount) * OP_INTS + OP_DEST_OFFSET];
     }
 
     /**
@@ -311,7 +386,7 @@ public final class PlanBuffer {
      * @return the length, possibly 0
      */
     public int opLength(int i) {
-        return ops[Objects.checkIndex(i, opCount) * OP + 4];
+        return ops[Objects.checkIndex(i, opCount) * OP_INTS + OP_LENGTH];
     }
 
     /**
@@ -321,7 +396,7 @@ public final class PlanBuffer {
      * @return true for an extra-info slot
      */
     public boolean slotIsExtra(int s) {
-        return slots[Objects.checkIndex(s, slotCount) * SLOT] == KIND_EXTRA;
+        return slots[Objects.checkIndex(s, slotCount) * SLOT_INTS + SLOT_KIND] == KIND_EXTRA;
     }
 
     /**
@@ -333,8 +408,8 @@ public final class PlanBuffer {
      * @return true for a prefix slot
      */
     public boolean slotIsPrefix(int s) {
-        int i = Objects.checkIndex(s, slotCount) * SLOT;
-        return slots[i] == KIND_DATA && (slots[i + 3] & Netif.RXF_GSO_PREFIX) != 0;
+        int i = Objects.checkIndex(s, slotCount) * SLOT_INTS;
+        return slots[i + SLOT_KIND] == KIND_DATA && (slots[i + SLOT_FLAGS] & Netif.RXF_GSO_PREFIX) != 0;
     }
 
     /**
@@ -345,7 +420,7 @@ public final class PlanBuffer {
      *     prefix slot the number of buffers the packet used, the prefix's own included
      */
     public int slotStatus(int s) {
-        return slots[Objects.checkIndex(s, slotCount) * SLOT + 1];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT_INTS + SLOT_STATUS];
     }
 
     /**
@@ -355,7 +430,7 @@ public final class PlanBuffer {
      * @return the offset: 0, or the GSO size for a prefix slot
      */
     public int slotOffset(int s) {
-        return slots[Objects.checkIndex(s, slotCount) * SLOT + 2];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT_INTS + SLOT_OFFSET];
     }
 
     /**
@@ -366,7 +441,7 @@ public final class PlanBuffer {
      *     netif_extra_info.flags}
      */
     public int slotFlags(int s) {
-        return slots[Objects.checkIndex(s, slotCount) * SLOT + 3];
+        return slots[Objects.checkIndex(s, slotCount) * SLOT_INTS + SLOT_FLAGS];
     }
 
     /**
@@ -376,7 +451,7 @@ public final class PlanBuffer {
      * @return {@link Netif#EXTRA_TYPE_GSO} or {@link Netif#EXTRA_TYPE_HASH} for an extra; 0 for a data slot
      */
     public int slotExtraType(int s) {
-        return slotIsExtra(s) ? slotExtraType[s] : 0;
+        return slotIsExtra(s) ? extraType[s] : 0;
     }
 
     /**
@@ -386,7 +461,7 @@ public final class PlanBuffer {
      * @return {@code u.gso.size}; 0 for a data slot
      */
     public int slotGsoSize(int s) {
-        return slotIsExtra(s) ? slotGsoSize[s] : 0;
+        return slotIsExtra(s) ? gsoSize[s] : 0;
     }
 
     /**
@@ -396,7 +471,7 @@ public final class PlanBuffer {
      * @return {@code u.gso.type}; {@code null} for a data slot
      */
     public GsoType slotGsoType(int s) {
-        return slotIsExtra(s) ? slotGsoType[s] : null;
+        return slotIsExtra(s) ? GSO_TYPES[gsoType[s]] : null;
     }
 
     /**
@@ -406,7 +481,7 @@ public final class PlanBuffer {
      * @return {@code u.hash.value} as a 32-bit number; 0 for other slots
      */
     public int slotHashValue(int s) {
-        return slotIsExtra(s) ? slotHashValue[s] : 0;
+        return slotIsExtra(s) ? hashValue[s] : 0;
     }
 
     /**
@@ -416,7 +491,7 @@ public final class PlanBuffer {
      * @return {@code u.hash.type}; {@code null} for other slots
      */
     public HashType slotHashType(int s) {
-        return slotIsExtra(s) ? slotHashType[s] : null;
+        return slotIsExtra(s) ? HASH_TYPES[hashType[s]] : null;
     }
 
     /**
@@ -427,23 +502,27 @@ public final class PlanBuffer {
     public RxPlan toPlan() {
         List<CopyOp> opList = new ArrayList<>(opCount);
         for (int i = 0; i < opCount; i++) {
-            int o = i * OP;
-            opList.add(new CopyOp(ops[o], ops[o + 1], ops[o + 2], ops[o + 3], ops[o + 4]));
+            int o = i * OP_INTS;
+            opList.add(new CopyOp(
+                    ops[o + OP_SOURCE],
+                    ops[o + OP_SOURCE_OFFSET],
+                    ops[o + OP_SLOT],
+                    ops[o + OP_DEST_OFFSET],
+                    ops[o + OP_LENGTH]));
         }
         List<SlotResponse> slotList = new ArrayList<>(slotCount);
         for (int s = 0; s < slotCount; s++) {
-            int i = s * SLOT;
-            if (slots[i] == KIND_EXTRA) {
+            if (slotIsExtra(s)) {
                 slotList.add(new ExtraResponse(
                         s,
-                        slotExtraType[s],
-                        slots[i + 3],
-                        slotGsoSize[s],
-                        slotGsoType[s],
-                        slotHashValue[s],
-                        slotHashType[s]));
+                        slotExtraType(s),
+                        slotFlags(s),
+                        slotGsoSize(s),
+                        slotGsoType(s),
+                        slotHashValue(s),
+                        slotHashType(s)));
             } else {
-                slotList.add(new DataResponse(s, slots[i + 2], slots[i + 1], slots[i + 3]));
+                slotList.add(new DataResponse(s, slotOffset(s), slotStatus(s), slotFlags(s)));
             }
         }
         return new RxPlan(packetLength, estimate(), opList, slotList);

@@ -190,64 +190,70 @@ public final class PlanChecker {
 
     private static void checkSourceCoverage(Skb skb, PlanBuffer p, List<Finding> out) {
         int areas = skb.fragCount() + 1; // area a is source a - 1
-        long[] nextSource = new long[areas];
-        long[] copied = new long[areas];
-        int[] badSourceOp = new int[areas];
-        for (int a = 0; a < areas; a++) {
-            nextSource[a] = a == 0 ? skb.headOffset() : skb.fragOffset(a - 1);
-            badSourceOp[a] = -1;
-        }
         int slots = p.slotCount();
-        long[] nextDest = new long[slots];
-        int[] badSlotOp = new int[slots];
-        Arrays.fill(badSlotOp, -1);
+        // per area: the next offset expected, the bytes copied, the first op out of order (-1 none);
+        // per slot: the next destination offset expected, the first op out of order; in the plan
+        // buffer's own scratch, so checking a plan allocates nothing while it holds
+        long[] w = p.checkScratch(3 * areas + 2 * slots);
+        int nextSource = 0;
+        int copied = areas;
+        int badSourceOp = 2 * areas;
+        int nextDest = 3 * areas;
+        int badSlotOp = 3 * areas + slots;
+        for (int a = 0; a < areas; a++) {
+            w[nextSource + a] = a == 0 ? skb.headOffset() : skb.fragOffset(a - 1);
+            w[copied + a] = 0;
+            w[badSourceOp + a] = -1;
+        }
+        Arrays.fill(w, nextDest, nextDest + slots, 0);
+        Arrays.fill(w, badSlotOp, badSlotOp + slots, -1);
         for (int i = 0; i < p.opCount(); i++) {
             int a = p.opSource(i) + 1;
-            if (a >= 0 && a < areas && badSourceOp[a] < 0) {
-                if (p.opSourceOffset(i) != nextSource[a]) {
-                    badSourceOp[a] = i;
+            if (a >= 0 && a < areas && w[badSourceOp + a] < 0) {
+                if (p.opSourceOffset(i) != w[nextSource + a]) {
+                    w[badSourceOp + a] = i;
                 } else {
-                    nextSource[a] += p.opLength(i);
-                    copied[a] += p.opLength(i);
+                    w[nextSource + a] += p.opLength(i);
+                    w[copied + a] += p.opLength(i);
                 }
             }
             int s = p.opSlot(i);
-            if (s >= 0 && s < slots && !p.slotIsExtra(s) && !p.slotIsPrefix(s) && badSlotOp[s] < 0) {
-                if (p.opDestOffset(i) != nextDest[s]) {
-                    badSlotOp[s] = i;
+            if (s >= 0 && s < slots && !p.slotIsExtra(s) && !p.slotIsPrefix(s) && w[badSlotOp + s] < 0) {
+                if (p.opDestOffset(i) != w[nextDest + s]) {
+                    w[badSlotOp + s] = i;
                 } else {
-                    nextDest[s] += p.opLength(i);
+                    w[nextDest + s] += p.opLength(i);
                 }
             }
         }
         for (int a = 0; a < areas; a++) {
             int length = a == 0 ? skb.headLength() : skb.fragLength(a - 1);
-            int bad = badSourceOp[a];
+            int bad = (int) w[badSourceOp + a];
             if (bad >= 0) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
                         CopyOp.sourceName(a - 1) + ": op " + bad + " reads from offset " + p.opSourceOffset(bad)
-                                + ", expected " + nextSource[a]));
-            } else if (copied[a] != length) {
+                                + ", expected " + w[nextSource + a]));
+            } else if (w[copied + a] != length) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
-                        CopyOp.sourceName(a - 1) + ": ops copy " + copied[a] + " of its " + length + " bytes"));
+                        CopyOp.sourceName(a - 1) + ": ops copy " + w[copied + a] + " of its " + length + " bytes"));
             }
         }
         for (int s = 0; s < slots; s++) {
             if (p.slotIsExtra(s) || p.slotIsPrefix(s)) {
                 continue;
             }
-            int bad = badSlotOp[s];
+            int bad = (int) w[badSlotOp + s];
             if (bad >= 0) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
                         "slot " + s + ": op " + bad + " writes at offset " + p.opDestOffset(bad) + ", expected "
-                                + nextDest[s]));
-            } else if (nextDest[s] != p.slotStatus(s)) {
+                                + w[nextDest + s]));
+            } else if (w[nextDest + s] != p.slotStatus(s)) {
                 out.add(new Finding(
                         Invariant.SOURCE_COVERAGE,
-                        "slot " + s + ": ops write " + nextDest[s] + " bytes, status " + p.slotStatus(s)));
+                        "slot " + s + ": ops write " + w[nextDest + s] + " bytes, status " + p.slotStatus(s)));
             }
         }
         for (int i = 0; i < p.opCount(); i++) {

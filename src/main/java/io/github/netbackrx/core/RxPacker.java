@@ -61,50 +61,42 @@ import java.util.Objects;
  */
 public final class RxPacker {
     private static final int PAGE = Netif.PAGE_SIZE;
+    private static final int PAGE_SHIFT = 12;
+    private static final int OP_INTS = PlanBuffer.OP_INTS;
+    private static final int SLOT_INTS = PlanBuffer.SLOT_INTS;
 
     private final PackingPolicy policy;
     private final int maxBufferOffset;
     private final FrontendFeatures features;
     private final SlotEstimator estimator;
-    /** The policy as a small int for the dispatch in {@link #plan(Skb, PlanBuffer)}. */
-    private final int kind;
-    /** Whether the policy refuses what the 2010 driver would {@code BUG()} on ({@link #checkPages}). */
-    private final boolean bugRule;
     /** Whether the model's two conventions are dropped ({@link Builder#faithful(boolean)}). */
     private final boolean faithful;
+    /** Whether the policy refuses what the 2010 driver would {@code BUG()} on ({@link #checkPages}). */
+    private final boolean bugRule;
     /**
      * Whether the GSO extra carries TCPv4 whatever the packet's type: faithful to a generation that
      * always wrote {@code XEN_NETIF_GSO_TYPE_TCPV4} (2010, before 2010, FreeBSD).
      */
     private final boolean gsoAlwaysTcpv4;
-
-    private static final int K_COALESCE = 0;
-    private static final int K_COMPOUND = 1;
-    private static final int K_PER_FRAG = 2;
-    private static final int K_FULL_PAGE = 3;
-    private static final int K_FREEBSD = 4;
-
-    private static final int OP = PlanBuffer.OP;
-    private static final int SLOT = PlanBuffer.SLOT;
+    // the features as the walks test them
+    private final int gsoMask;
+    private final int gsoPrefixMask;
+    private final boolean hashExtras;
 
     private RxPacker(Builder b) {
         this.policy = b.policy;
         this.maxBufferOffset = b.maxBufferOffset;
         this.features = b.features;
         this.estimator = b.estimator == null ? b.policy.defaultEstimator() : b.estimator;
-        this.kind = switch (b.policy) {
-            case COALESCE -> K_COALESCE;
-            case COALESCE_COMPOUND -> K_COMPOUND;
-            case PER_FRAG -> K_PER_FRAG;
-            case FULL_PAGE -> K_FULL_PAGE;
-            case FREEBSD -> K_FREEBSD;
-        };
-        this.bugRule = b.policy == PackingPolicy.COALESCE;
         this.faithful = b.faithful;
+        this.bugRule = b.policy == PackingPolicy.COALESCE;
         this.gsoAlwaysTcpv4 = b.faithful
                 && (b.policy == PackingPolicy.COALESCE
                         || b.policy == PackingPolicy.PER_FRAG
                         || b.policy == PackingPolicy.FREEBSD);
+        this.gsoMask = b.features.gsoMask();
+        this.gsoPrefixMask = b.features.gsoPrefixMask();
+        this.hashExtras = b.features.hash();
     }
 
     /**
@@ -162,6 +154,11 @@ public final class RxPacker {
         return gsoAlwaysTcpv4 ? GsoType.TCPV4 : skb.gsoType();
     }
 
+    /** The GSO extra in slot 1, the last extra (no {@code XEN_NETIF_EXTRA_FLAG_MORE}). */
+    private void putGsoExtra(Skb skb, PlanBuffer out) {
+        out.putExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
+    }
+
     /**
      * The worst-case number of ring slots the packet needs, reserved before packing: the {@link
      * #estimator()}'s count (for {@link PackingPolicy#COALESCE} by default the 2010 patch's {@code
@@ -173,6 +170,11 @@ public final class RxPacker {
      */
     public int estimateSlots(Skb skb) {
         checkPages(skb);
+        return estimateAccepted(skb);
+    }
+
+    /** The {@link #estimator()}'s count for a packet {@link #checkPages} let through. */
+    int estimateAccepted(Skb skb) {
         return estimator.estimate(skb, features, maxBufferOffset);
     }
 
@@ -188,15 +190,18 @@ public final class RxPacker {
     public void plan(Skb skb, PlanBuffer out) {
         Objects.requireNonNull(out, "out");
         checkPages(skb);
-        out.reset(skb.length(), maxBufferOffset);
-        out.deferEstimate(this, skb); // computed when read: see PlanBuffer.estimate()
-        switch (kind) {
-            case K_COALESCE -> planCoalesce(skb, out);
-            case K_COMPOUND -> planCompound(skb, out);
-            case K_PER_FRAG -> planPerFrag(skb, out);
-            case K_FULL_PAGE -> planFullPage(skb, out);
-            default -> planFreeBsd(skb, out);
-        }
+        out.begin(skb, this, policy == PackingPolicy.PER_FRAG); // the estimate: see PlanBuffer.estimate()
+        // the 2010 walk reduced to one chunk per area, for 4096-byte buffers and no prefix (planCoalesce)
+        boolean oneChunkPerArea = maxBufferOffset == PAGE && (gsoPrefixMask & skb.gsoBit) == 0;
+        out.setSlotCount(
+                switch (policy) {
+                    case COALESCE -> oneChunkPerArea ? planCoalesce(skb, out) : planWalk(skb, out, false);
+                    case COALESCE_COMPOUND ->
+                        oneChunkPerArea && skb.withinPages ? planCoalesce(skb, out) : planWalk(skb, out, true);
+                    case PER_FRAG -> planPerFrag(skb, out);
+                    case FULL_PAGE -> planFullPage(skb, out);
+                    case FREEBSD -> planFreeBsd(skb, out);
+                });
     }
 
     /**
@@ -245,8 +250,9 @@ public final class RxPacker {
      * starting in a later page of its compound page is fine), and {@code netbk_gop_frag_copy}'s
      * {@code BUG_ON(size + offset > PAGE_SIZE)} for a fragment, whose {@code page_offset} is used
      * as it is. The facts come from {@link Skb}; the exception, naming the first offending area, is
-     * built only when the rule is broken. {@link PackingPolicy#PER_FRAG} refuses nothing: the
-     * pre-2010 {@code netbk_gop_frag} has no assertion and issues whatever op the area gives.
+     * built only when the rule is broken ({@link #throwPageViolation}). {@link PackingPolicy#PER_FRAG}
+     * refuses nothing: the pre-2010 {@code netbk_gop_frag} has no assertion and issues whatever op
+     * the area gives.
      */
     private void checkPages(Skb skb) {
         Objects.requireNonNull(skb, "skb");
@@ -286,107 +292,83 @@ public final class RxPacker {
         throw new IllegalStateException("checkPages found a violation that throwPageViolation did not: " + skb);
     }
 
-    // ---- the start_new_rx_buffer walk (coalesce, coalesce-compound) ---------------------------
+    // ---- the walks ------------------------------------------------------------------------------
     //
-    // The walks write PlanBuffer's arrays directly: each op is five ints appended once, each slot
-    // is written once, when it is closed (its status is then the buffer's copy_off), and the counts
-    // are set at the end. Nothing is cleared that is overwritten anyway.
+    // Each walk sizes PlanBuffer's arrays once where a bound is cheap, appends each op once
+    // (PlanBuffer.putOp), writes each slot once, when it is closed (its status then being the
+    // buffer's fill), sets the op count and returns the slots used. Nothing is cleared that is
+    // overwritten anyway.
+
+    /** The first data response's {@code NETRXF_csum_blank|data_validated} bits. */
+    private static int checksumFlags(Skb skb) {
+        return skb.checksum().rxFlags();
+    }
 
     /**
      * The {@code start_new_rx_buffer} walk of {@code netbk_gop_skb} / {@code netbk_gop_frag_copy}
-     * (2010), writing into {@code out}, for the usual {@code MAX_BUFFER_OFFSET} of 4096 (any other
-     * goes to {@link #planWalk}).
+     * (2010) for the usual {@code MAX_BUFFER_OFFSET} of 4096, and of {@code xenvif_gop_skb} (3.7–3.19)
+     * for a packet whose areas lie within pages, where its 4 KiB frame cut never cuts; without a GSO
+     * prefix (any other packet, buffer size or prefix goes to {@link #planWalk}).
      *
      * <p>A new buffer (request, {@code meta}) starts before a chunk when the current one is full, or
      * when the chunk would overflow it while (i) it fits a whole buffer, (ii) the buffer holds data
      * and (iii) no chunk has been copied yet ({@code head}). Here every area lies within one page
      * (what {@link #checkPages} lets through, the head taken at its offset in its page; for {@link
      * PackingPolicy#COALESCE_COMPOUND} the packet's {@code withinPages}), so it is at most 4096 bytes,
-     * so every area fits a buffer and is copied as one chunk:
-     * the head at offset 0 of the first buffer, each fragment where it fits, and the condition
-     * reduces to {@code copy_off + size > MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies
-     * it, fragments not being empty; (iii) never decides, {@code copy_off} being 0 before the first
-     * chunk). The GSO gap is the request after the head's buffer; in prefix mode the prefix takes
-     * the packet's first request. Buffer {@code m} lands in slot {@code m} without GSO, slot {@code m +
-     * 1} otherwise (buffer 0 in slot 0 with a GSO extra, in slot 1 behind a prefix).
+     * so every area fits a buffer and is copied as one chunk: the head at offset 0 of the first
+     * buffer, each fragment where it fits, and the condition reduces to {@code copy_off + size >
+     * MAX_BUFFER_OFFSET && copy_off != 0} (a full buffer satisfies it, fragments not being empty;
+     * (iii) never decides, {@code copy_off} being 0 before the first chunk). The GSO gap is the
+     * request after the head's buffer: buffer {@code m} lands in slot {@code m} without a GSO extra,
+     * slot {@code m + 1} with one (buffer 0 in slot 0).
      *
      * <p>So there are at most {@code 1 + nr_frags} ops and data buffers, and the arrays are sized
      * once for that.
+     *
+     * @return the ring slots used
      */
-    private void planCoalesce(Skb skb, PlanBuffer out) {
-        if (maxBufferOffset != PAGE) {
-            planWalk(skb, out, policy == PackingPolicy.COALESCE_COMPOUND);
-            return;
-        }
-        int bit = skb.gsoBit;
-        boolean prefix = (features.gsoPrefixMask() & bit) != 0;
-        boolean extra = !prefix && (features.gsoMask() & bit) != 0;
-        int shift = prefix || extra ? 1 : 0;
-        int first = prefix ? 1 : 0;
+    private int planCoalesce(Skb skb, PlanBuffer out) {
+        int extra = (gsoMask & skb.gsoBit) != 0 ? 1 : 0;
         int[] fo = skb.fragOffsets;
         int[] fl = skb.fragLengths;
         int n = fo.length;
         int[] ops = out.opCapacity(n + 1);
-        int[] slots = out.slotCapacity(n + 3);
-        if (extra) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
+        int[] slots = out.slotCapacity(n + 2);
+        if (extra != 0) {
+            putGsoExtra(skb, out);
         }
-        int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0); // of the open buffer
-        int o = 0;
+        int flags = checksumFlags(skb) | (extra != 0 ? Netif.RXF_EXTRA_INFO : 0); // of the open buffer
         int meta = 0;
-        int slot = first;
+        int slot = 0;
         int copyOff = skb.headLength();
-        if (copyOff > 0) {
-            ops[0] = CopyOp.HEAD;
-            ops[1] = skb.headOffset();
-            ops[2] = first;
-            ops[3] = 0;
-            ops[4] = copyOff;
-            o = OP;
+        int head = copyOff > 0 ? 1 : 0; // the head's op, if any, is op 0; fragment k's is op k + head
+        if (head != 0) {
+            PlanBuffer.putOp(ops, 0, CopyOp.HEAD, skb.headOffset(), 0, 0, copyOff);
         }
         for (int k = 0; k < n; k++) {
             int size = fl[k];
             if (copyOff + size > PAGE && copyOff != 0) {
-                PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
+                PlanBuffer.putData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
                 meta++;
-                slot = meta + shift;
+                slot = meta + extra;
                 flags = 0;
                 copyOff = 0;
             }
-            ops[o] = k;
-            ops[o + 1] = fo[k];
-            ops[o + 2] = slot;
-            ops[o + 3] = copyOff;
-            ops[o + 4] = size;
-            o += OP;
+            PlanBuffer.putOp(ops, (k + head) * OP_INTS, k, fo[k], slot, copyOff, size);
             copyOff += size;
         }
-        PlanBuffer.writeData(slots, slot, copyOff, flags);
-        if (prefix) {
-            writePrefix(slots, meta, skb.gsoSize());
-        }
-        out.setCounts(o / OP, meta + 1 + shift);
-    }
-
-    /**
-     * {@code xenvif_gop_skb} (3.7–3.19): when every area lies within one page the 4 KiB frame cut
-     * never cuts, and the walk is the 2010 one ({@link #planCoalesce}); otherwise {@link #planWalk}.
-     */
-    private void planCompound(Skb skb, PlanBuffer out) {
-        if (skb.withinPages) {
-            planCoalesce(skb, out);
-        } else {
-            planWalk(skb, out, true);
-        }
+        PlanBuffer.putData(slots, slot, copyOff, flags);
+        out.setOpCount(n + head);
+        return meta + 1 + extra;
     }
 
     /**
      * The prefix response in slot 0: {@code status = meta_slots_used}, counted before the prefix's
      * own meta is consumed; offset the GSO size.
      */
-    private static void writePrefix(int[] slots, int meta, int gsoSize) {
-        PlanBuffer.writeData(slots, 0, meta + 2, Netif.RXF_GSO_PREFIX | Netif.RXF_MORE_DATA);
-        slots[2] = gsoSize;
+    private static void putPrefix(int[] slots, int meta, int gsoSize) {
+        PlanBuffer.putData(slots, 0, meta + 2, Netif.RXF_GSO_PREFIX | Netif.RXF_MORE_DATA);
+        slots[PlanBuffer.SLOT_OFFSET] = gsoSize;
     }
 
     /**
@@ -394,12 +376,15 @@ public final class RxPacker {
      * xenvif_gop_skb} / {@code xenvif_gop_frag_copy} (3.7–3.19) with {@code compound}, chunks cut at
      * 4 KiB source-frame ends, the head included (no head rule); of the 2010 driver without, a chunk
      * being the rest of the area. Condition (iii) of {@link #planCoalesce} is not tracked: before the
-     * first chunk {@code copy_off} is 0, so (ii) fails anyway.
+     * first chunk {@code copy_off} is 0, so (ii) fails anyway. In prefix mode the prefix takes the
+     * packet's first request and buffer {@code m} lands in slot {@code m + 1}.
+     *
+     * @return the ring slots used
      */
-    private void planWalk(Skb skb, PlanBuffer out, boolean compound) {
+    private int planWalk(Skb skb, PlanBuffer out, boolean compound) {
         int bit = skb.gsoBit;
-        boolean prefix = (features.gsoPrefixMask() & bit) != 0;
-        boolean extra = !prefix && (features.gsoMask() & bit) != 0;
+        boolean prefix = (gsoPrefixMask & bit) != 0;
+        boolean extra = !prefix && (gsoMask & bit) != 0;
         int shift = prefix || extra ? 1 : 0;
         int first = prefix ? 1 : 0;
         int max = maxBufferOffset;
@@ -409,9 +394,9 @@ public final class RxPacker {
         int[] ops = out.ops;
         int[] slots = out.slotCapacity(2);
         if (extra) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
+            putGsoExtra(skb, out);
         }
-        int flags = skb.checksum().rxFlags() | (extra ? Netif.RXF_EXTRA_INFO : 0);
+        int flags = checksumFlags(skb) | (extra ? Netif.RXF_EXTRA_INFO : 0);
         int o = 0;
         int meta = 0;
         int slot = first;
@@ -422,66 +407,27 @@ public final class RxPacker {
             while (size > 0) {
                 int chunk = compound ? Math.min(size, PAGE - (offset & (PAGE - 1))) : size; // offsets are >= 0
                 if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0)) {
-                    PlanBuffer.writeData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
+                    PlanBuffer.putData(slots, slot, copyOff, flags | Netif.RXF_MORE_DATA);
                     meta++;
                     slot = meta + shift;
                     flags = 0;
                     copyOff = 0;
-                    if ((slot + 1) * SLOT > slots.length) {
-                        slots = out.slotCapacity(slot + 1);
-                    }
+                    slots = out.slotCapacity(slot + 1);
                 }
                 int bytes = Math.min(chunk, max - copyOff);
-                if (o + OP > ops.length) {
-                    ops = out.opCapacity(o / OP + 1);
-                }
-                ops[o] = source;
-                ops[o + 1] = offset;
-                ops[o + 2] = slot;
-                ops[o + 3] = copyOff;
-                ops[o + 4] = bytes;
-                o += OP;
+                ops = out.opCapacity(o / OP_INTS + 1);
+                o = PlanBuffer.putOp(ops, o, source, offset, slot, copyOff, bytes);
                 copyOff += bytes;
                 offset += bytes;
                 size -= bytes;
             }
         }
-        PlanBuffer.writeData(slots, slot, copyOff, flags);
+        PlanBuffer.putData(slots, slot, copyOff, flags);
         if (prefix) {
-            writePrefix(slots, meta, skb.gsoSize());
+            putPrefix(slots, meta, skb.gsoSize());
         }
-        out.setCounts(o / OP, meta + 1 + shift);
-    }
-
-    /**
-     * The data buffers the coalesce-family walk uses, without writing anything: the dry run of
-     * {@code xenvif_count_skb_slots} / {@code xenvif_count_frag_slots} (Linux 3.10-stable to 3.13,
-     * {@link SlotEstimator#EXACT_DRY_RUN}), kept apart from the packing walks so that the estimate
-     * stays an independent count. The prefix or GSO slot is not included: the estimator adds it.
-     *
-     * @return the data buffers ({@code netbk_rx_meta} entries) the walk fills
-     */
-    static int coalesceDataSlots(Skb skb, int max, boolean compound) {
-        int meta = 0;
-        int copyOff = 0;
-        boolean head = true;
-        for (int source = -1, n = skb.fragCount(); source < n; source++) {
-            int offset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
-            int size = source < 0 ? skb.headLength() : skb.fragLength(source);
-            while (size > 0) {
-                int chunk = compound ? Math.min(size, PAGE - (offset & (PAGE - 1))) : size; // offsets are >= 0
-                if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0 && !head)) {
-                    meta++;
-                    copyOff = 0;
-                }
-                int bytes = Math.min(chunk, max - copyOff);
-                copyOff += bytes;
-                offset += bytes;
-                size -= bytes;
-                head = false;
-            }
-        }
-        return meta + 1;
+        out.setOpCount(o / OP_INTS);
+        return meta + 1 + shift;
     }
 
     // ---- per-frag (pre-2010) -------------------------------------------------------------------
@@ -493,55 +439,49 @@ public final class RxPacker {
      * stops an area that crosses its page, and a fragment's op names its first page with the whole
      * {@code page_offset} ({@link PlanBuffer#fragOpsInFirstPage}); Xen fails such an op. The
      * responses' statuses are {@code make_rx_response}'s {@code (s16)} of its {@code u16} size.
+     *
+     * @return the ring slots used
      */
-    private void planPerFrag(Skb skb, PlanBuffer out) {
-        int extras = (features.gsoMask() & skb.gsoBit) != 0 ? 1 : 0;
+    private int planPerFrag(Skb skb, PlanBuffer out) {
+        int extras = (gsoMask & skb.gsoBit) != 0 ? 1 : 0;
         int[] fo = skb.fragOffsets;
         int[] fl = skb.fragLengths;
         int n = fo.length;
         int[] ops = out.opCapacity(n + 1);
         int[] slots = out.slotCapacity(n + 1 + extras);
-        int o = 0;
-        for (int k = 0; k < n; k++, o += OP) {
-            ops[o] = k;
-            ops[o + 1] = fo[k];
-            ops[o + 2] = k + 1 + extras;
-            ops[o + 3] = 0;
-            ops[o + 4] = fl[k];
-        }
-        ops[o] = CopyOp.HEAD;
-        ops[o + 1] = skb.headOffset();
-        ops[o + 2] = 0;
-        ops[o + 3] = 0;
-        ops[o + 4] = skb.headLength();
-        int firstFlags =
-                skb.checksum().rxFlags() | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0) | (n > 0 ? Netif.RXF_MORE_DATA : 0);
-        PlanBuffer.writeData(slots, 0, (short) skb.headLength(), firstFlags);
-        if (extras != 0) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
+        for (int k = 0; k < n; k++) { // op k into slot k + 1 + extras
+            PlanBuffer.putOp(ops, k * OP_INTS, k, fo[k], k + 1 + extras, 0, fl[k]);
         }
         for (int k = 0; k < n; k++) {
-            PlanBuffer.writeData(slots, k + 1 + extras, (short) fl[k], k < n - 1 ? Netif.RXF_MORE_DATA : 0);
+            PlanBuffer.putData(slots, k + 1 + extras, (short) fl[k], k + 1 < n ? Netif.RXF_MORE_DATA : 0);
         }
-        out.fragOpsInFirstPage = true;
-        out.setCounts(n + 1, n + 1 + extras);
+        PlanBuffer.putOp(ops, n * OP_INTS, CopyOp.HEAD, skb.headOffset(), 0, 0, skb.headLength());
+        int firstFlags =
+                checksumFlags(skb) | (extras != 0 ? Netif.RXF_EXTRA_INFO : 0) | (n > 0 ? Netif.RXF_MORE_DATA : 0);
+        PlanBuffer.putData(slots, 0, (short) skb.headLength(), firstFlags);
+        if (extras != 0) {
+            putGsoExtra(skb, out);
+        }
+        out.setOpCount(n + 1);
+        return n + 1 + extras;
     }
 
-    // ---- full-page (rx.c) ----------------------------------------------------------------------
+    // ---- full-page (rx.c) and freebsd: slots filled to 4096 bytes -------------------------------
 
     /**
      * {@code xenvif_rx_skb}: data slot 0, then the extras (GSO if negotiated, then hash), then data
      * slots 1..; each data slot is filled by {@code xenvif_rx_next_chunk} until it holds 4096 bytes or
      * the packet is done. An empty head yields one zero-length op, as {@code rx.c} issues it.
+     *
+     * @return the ring slots used
      */
-    private void planFullPage(Skb skb, PlanBuffer out) {
-        boolean gsoExtra = (features.gsoMask() & skb.gsoBit) != 0;
-        boolean hashExtra = features.hashExtra(skb);
+    private int planFullPage(Skb skb, PlanBuffer out) {
+        boolean gsoExtra = (gsoMask & skb.gsoBit) != 0;
+        boolean hashExtra = hashExtras && skb.hasHash();
         int extras = (gsoExtra ? 1 : 0) + (hashExtra ? 1 : 0);
-        int[] ops = out.ops;
-        int[] slots = out.slotCapacity(1 + extras);
+        int[] slots = out.slotCapacity(pages(skb.length()) + extras);
         if (gsoExtra) {
-            out.writeExtra(
+            out.putExtra(
                     1,
                     Netif.EXTRA_TYPE_GSO,
                     hashExtra ? Netif.EXTRA_FLAG_MORE : 0,
@@ -551,80 +491,124 @@ public final class RxPacker {
                     null);
         }
         if (hashExtra) {
-            out.writeExtra(extras, Netif.EXTRA_TYPE_HASH, 0, 0, null, skb.hashValue(), skb.hashType());
+            out.putExtra(extras, Netif.EXTRA_TYPE_HASH, 0, 0, null, skb.hashValue(), skb.hashType());
         }
-        int flags = skb.checksum().rxFlags() | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0); // of the open slot
-        int o = 0;
-        if (skb.headLength() == 0) { // the empty head's zero-length op
-            ops[0] = CopyOp.HEAD;
-            ops[1] = skb.headOffset();
-            ops[2] = 0;
-            ops[3] = 0;
-            ops[4] = 0;
-            o = OP;
-        }
-        fillPages(skb, out, slots, o, extras, flags, true, skb.length());
+        int flags = checksumFlags(skb) | (extras > 0 ? Netif.RXF_EXTRA_INFO : 0);
+        return fillPages(
+                out,
+                skb.headOffset(),
+                skb.headLength(),
+                skb.fragOffsets,
+                skb.fragLengths,
+                skb.fragCount(),
+                skb.length(),
+                slots,
+                extras,
+                flags,
+                PAGE - 1);
+    }
+
+    /** Buffers of 4096 bytes that {@code bytes >= 1} bytes fill. */
+    private static int pages(int bytes) {
+        return ((bytes - 1) >>> PAGE_SHIFT) + 1;
     }
 
     /**
-     * The full-page walk of {@code full-page} and {@code freebsd}: one chunk per step, a new slot
-     * when the open one is full and bytes remain, data slot {@code d} landing in slot {@code d +
-     * extras} after slot 0. A chunk ends at the slot's end and the area's end, and with {@code
-     * cutAtFrames} also at the end of its 4 KiB source frame ({@code xenvif_rx_next_chunk}); FreeBSD's
-     * walk does not cut there. The walk stops after {@code limit} bytes (the packet's length, or
-     * FreeBSD's 16-bit {@code size_remaining}).
+     * The full-page walk of {@code full-page} and {@code freebsd} over the head ({@code headOffset},
+     * {@code headLength}) and the fragments {@code 0 .. n - 1}: one chunk per step, a new slot when
+     * the open one is full and bytes remain, data slot {@code d >= 1} landing in ring slot {@code d +
+     * extras}. A chunk ends at the slot's end and the area's end, and with {@code frameMask} 4095 also
+     * at the end of its 4 KiB source frame ({@code xenvif_rx_next_chunk}); with 0 it does not
+     * (FreeBSD's walk), {@code PAGE - (src & 0)} never being the smaller bound. An empty head gets a
+     * zero-length op first; a linear packet within one frame, one op. Slot 0's flags are written
+     * last: during the walk every closed slot gets {@code more_data} only.
      *
-     * @param o the op array's fill so far (ints), after any zero-length head op
+     * <p>The ops are bounded before the walk: one per area, one more per slot end and, cutting at
+     * frames, one more per frame end inside an area (at most {@code bytes / 4096 + 1} per area), and
+     * the zero-length op.
+     *
+     * @param slots {@link PlanBuffer#slots}, with room for {@code pages(bytes) + extras} slots
      * @param flags the NETRXF bits of data slot 0
-     * @param limit bytes to copy, {@code 1 .. skb.length()}
+     * @param bytes the bytes of the areas, at least 1
+     * @return the ring slots used
      */
-    private static void fillPages(
-            Skb skb, PlanBuffer out, int[] slots, int o, int extras, int flags, boolean cutAtFrames, int limit) {
-        int[] fo = skb.fragOffsets;
-        int[] fl = skb.fragLengths;
-        int[] ops = out.ops;
-        int d = 0;
+    private static int fillPages(
+            PlanBuffer out,
+            int headOffset,
+            int headLength,
+            int[] fo,
+            int[] fl,
+            int n,
+            int bytes,
+            int[] slots,
+            int extras,
+            int flags,
+            int frameMask) {
+        if (n == 0 && headLength > 0 && headLength <= PAGE - (headOffset & frameMask)) {
+            // a linear packet within one frame: one op into one slot
+            PlanBuffer.putOp(out.opCapacity(1), 0, CopyOp.HEAD, headOffset, 0, 0, headLength);
+            PlanBuffer.putData(slots, 0, headLength, flags);
+            out.setOpCount(1);
+            return 1 + extras;
+        }
+        int[] ops = out.opCapacity(2 + n + pages(bytes) + (frameMask != 0 ? bytes / PAGE + n + 1 : 0));
+        int o = 0;
         int slot = 0;
+        int next = 1 + extras; // the ring slot of the next data slot
         int off = 0;
-        int remaining = limit;
-        for (int source = -1, n = fo.length; source < n && remaining > 0; source++) {
-            int src = source < 0 ? skb.headOffset() : fo[source]; // pkt->frag_offset, as an address
-            int left = Math.min(source < 0 ? skb.headLength() : fl[source], remaining);
-            remaining -= left;
-            while (left > 0) {
+        if (headLength == 0) { // the empty head's (rx.c) or first mbuf's (FreeBSD) zero-length op
+            o = PlanBuffer.putOp(ops, o, CopyOp.HEAD, headOffset, 0, 0, 0);
+        }
+        // the head's chunks, then each fragment's: the same step, the fragments' in a counted loop over
+        // the arrays (one loop over source -1 .. n - 1 selecting head or fragment measured ~10% slower)
+        for (int src = headOffset, left = headLength; left > 0; ) {
+            if (off == PAGE) {
+                PlanBuffer.putData(slots, slot, PAGE, Netif.RXF_MORE_DATA);
+                slot = next++;
+                off = 0;
+            }
+            int chunk = Math.min(Math.min(left, PAGE - off), PAGE - (src & frameMask));
+            o = PlanBuffer.putOp(ops, o, CopyOp.HEAD, src, slot, off, chunk);
+            off += chunk;
+            src += chunk;
+            left -= chunk;
+        }
+        for (int k = 0; k < n; k++) {
+            for (int src = fo[k], left = fl[k]; left > 0; ) {
                 if (off == PAGE) {
-                    PlanBuffer.writeData(slots, slot, PAGE, flags | Netif.RXF_MORE_DATA);
-                    flags = 0;
-                    d++;
-                    slot = d + extras;
+                    PlanBuffer.putData(slots, slot, PAGE, Netif.RXF_MORE_DATA);
+                    slot = next++;
                     off = 0;
-                    if ((slot + 1) * SLOT > slots.length) {
-                        slots = out.slotCapacity(slot + 1);
-                    }
                 }
-                int chunk = Math.min(left, PAGE - off);
-                if (cutAtFrames) {
-                    chunk = Math.min(chunk, PAGE - (src & (PAGE - 1)));
-                }
-                if (o + OP > ops.length) {
-                    ops = out.opCapacity(o / OP + 1);
-                }
-                ops[o] = source;
-                ops[o + 1] = src;
-                ops[o + 2] = slot;
-                ops[o + 3] = off;
-                ops[o + 4] = chunk;
-                o += OP;
+                int chunk = Math.min(Math.min(left, PAGE - off), PAGE - (src & frameMask));
+                o = PlanBuffer.putOp(ops, o, k, src, slot, off, chunk);
                 off += chunk;
                 src += chunk;
                 left -= chunk;
             }
         }
-        PlanBuffer.writeData(slots, slot, off, flags);
-        out.setCounts(o / OP, d + extras + 1);
+        PlanBuffer.putData(slots, slot, off, 0);
+        slots[PlanBuffer.SLOT_FLAGS] |= flags; // data slot 0
+        out.setOpCount(o / OP_INTS);
+        return next; // data slot 0, the extras, data slots 1 .. next - 1 - extras
     }
 
-    // ---- freebsd -------------------------------------------------------------------------------
+    /**
+     * {@link #fillPages} for a packet whose 16-bit size wrapped: the walk ends after {@code size}
+     * bytes ({@code size_remaining} reaching 0), so it runs over the areas cut there, their lengths
+     * in {@link PlanBuffer#scratch(int)}.
+     */
+    private static int fillWrapped(Skb skb, PlanBuffer out, int size, int[] slots, int shift, int flags) {
+        int head = Math.min(skb.headLength(), size);
+        int remaining = size - head;
+        int[] lengths = out.scratch(skb.fragCount());
+        int n = 0;
+        while (remaining > 0) {
+            lengths[n] = Math.min(skb.fragLength(n), remaining);
+            remaining -= lengths[n++];
+        }
+        return fillPages(out, skb.headOffset(), head, skb.fragOffsets, lengths, n, size, slots, shift, flags, 0);
+    }
 
     /** {@code xnb_pkt.size} and {@code size_remaining} are {@code uint16_t}. */
     private static final int FREEBSD_SIZE_MASK = 0xFFFF;
@@ -648,41 +632,47 @@ public final class RxPacker {
      *       TSO only slot 0's response (status 0 here; FreeBSD sums stale grant-table entries there)
      *       and no extra.
      * </ul>
+     *
+     * @return the ring slots used
      */
-    private void planFreeBsd(Skb skb, PlanBuffer out) {
-        boolean tso = (features.gsoMask() & skb.gsoBit) != 0;
+    private int planFreeBsd(Skb skb, PlanBuffer out) {
+        boolean tso = (gsoMask & skb.gsoBit) != 0;
         int shift = tso ? 1 : 0;
         int size = skb.length() & FREEBSD_SIZE_MASK;
-        int[] slots = out.slotCapacity(1 + shift);
         boolean csum = tso || skb.checksum() == ChecksumState.PARTIAL;
         int flags = (csum ? Netif.RXF_CSUM_BLANK | Netif.RXF_DATA_VALIDATED : 0) | (tso ? Netif.RXF_EXTRA_INFO : 0);
         if (size == 0) {
             if (tso) {
-                PlanBuffer.writeData(slots, 0, 0, flags);
+                PlanBuffer.putData(out.slotCapacity(1), 0, 0, flags);
             }
-            out.setCounts(0, shift);
-            return;
+            out.setOpCount(0);
+            return shift;
         }
+        int[] slots = out.slotCapacity(pages(size) + shift);
         if (tso) {
-            out.writeExtra(1, Netif.EXTRA_TYPE_GSO, 0, skb.gsoSize(), extraGsoType(skb), 0, null);
+            putGsoExtra(skb, out);
         }
-        int o = 0;
-        if (skb.headLength() == 0) { // the empty first mbuf's zero-length entry
-            int[] ops = out.ops;
-            ops[0] = CopyOp.HEAD;
-            ops[1] = skb.headOffset();
-            ops[2] = 0;
-            ops[3] = 0;
-            ops[4] = 0;
-            o = OP;
-        }
-        fillPages(skb, out, slots, o, shift, flags, false, size);
-        int listLen = out.slotCount() - shift;
+        int used = size == skb.length()
+                ? fillPages(
+                        out,
+                        skb.headOffset(),
+                        skb.headLength(),
+                        skb.fragOffsets,
+                        skb.fragLengths,
+                        skb.fragCount(),
+                        size,
+                        slots,
+                        shift,
+                        flags,
+                        0)
+                : fillWrapped(skb, out, size, slots, shift, flags);
+        int listLen = used - shift;
         if (faithful && tso && listLen >= 3) {
             // xnb_rxpkt2rsp tests i < list_len - 1 with i counting the extra's response too: the
             // data response in ring slot list_len - 1 (the second-to-last) loses more_data
-            out.slots[(listLen - 1) * SLOT + 3] &= ~Netif.RXF_MORE_DATA;
+            slots[(listLen - 1) * SLOT_INTS + PlanBuffer.SLOT_FLAGS] &= ~Netif.RXF_MORE_DATA;
         }
+        return used;
     }
 
     /** Configures an {@link RxPacker}. */

@@ -91,7 +91,7 @@ public enum SlotEstimator {
                         + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
             case LINUX_3_6 ->
                 ceil(skb.headLength(), page) + gso + fragWalk(skb, skb.headLength() % maxBufferOffset, maxBufferOffset);
-            case EXACT_DRY_RUN -> RxPacker.coalesceDataSlots(skb, maxBufferOffset, true) + gso;
+            case EXACT_DRY_RUN -> dryRunDataSlots(skb, maxBufferOffset) + gso;
             case WORST_CASE_3_14 -> worstCase314(skb) + gso;
             case RX_SLOTS_NEEDED -> ceil(skb.length(), page) + gso + (features.hashExtra(skb) ? 1 : 0);
             case FREEBSD_LIST_LEN -> ceil(skb.length() & 0xFFFF, page) + (features.gsoExtra(skb) ? 1 : 0);
@@ -117,11 +117,17 @@ public enum SlotEstimator {
         return count + fragWalk(skb, copyOff, max);
     }
 
-    /** Slots the 2010 {@code start_new_rx_buffer} walk over whole fragments adds after {@code copyOff}. */
+    /**
+     * Slots the 2010 {@code start_new_rx_buffer} walk over whole fragments adds after {@code copyOff}
+     * (a fragment's offset does not matter to it).
+     */
     private static int fragWalk(Skb skb, int copyOff, int max) {
+        int[] fl = skb.fragLengths;
+        if (max == Netif.PAGE_SIZE && skb.fragsWithinPages) {
+            return fragWalkWhole(fl, copyOff, max);
+        }
         int count = 0;
-        for (int k = 0, n = skb.fragCount(); k < n; k++) {
-            int size = skb.fragLength(k);
+        for (int size : fl) {
             while (size > 0) {
                 if (copyOff == max || (copyOff + size > max && size <= max && copyOff != 0)) {
                     count++;
@@ -133,6 +139,59 @@ public enum SlotEstimator {
             }
         }
         return count;
+    }
+
+    /**
+     * {@link #fragWalk} when every fragment fits a buffer ({@code 1 <= size <= max}): each is then
+     * one chunk, and the condition reduces to {@code copy_off + size > max && copy_off != 0} (a full
+     * buffer satisfies it).
+     */
+    private static int fragWalkWhole(int[] fl, int copyOff, int max) {
+        int count = 0;
+        for (int size : fl) {
+            if (copyOff + size > max && copyOff != 0) {
+                count++;
+                copyOff = 0;
+            }
+            copyOff += size;
+        }
+        return count;
+    }
+
+    /**
+     * The data buffers the coalesce-family walk uses, without writing anything: the dry run of
+     * {@code xenvif_count_skb_slots} / {@code xenvif_count_frag_slots} (Linux 3.10-stable to 3.13)
+     * over chunks cut at 4 KiB source-frame ends, kept apart from the packing walks so that the
+     * estimate stays an independent count. The prefix or GSO slot is not included.
+     *
+     * @return the data buffers ({@code netbk_rx_meta} entries) the walk fills
+     */
+    private static int dryRunDataSlots(Skb skb, int max) {
+        if (max == Netif.PAGE_SIZE && skb.withinPages) {
+            // every area one chunk that fits a buffer; the head's, if any, opens the first
+            return 1 + fragWalkWhole(skb.fragLengths, skb.headLength(), max);
+        }
+        int page = Netif.PAGE_SIZE;
+        int meta = 0;
+        int copyOff = 0;
+        boolean head = true;
+        for (int source = -1, n = skb.fragCount(); source < n; source++) {
+            int offset = source < 0 ? skb.headOffset() : skb.fragOffset(source);
+            int size = source < 0 ? skb.headLength() : skb.fragLength(source);
+            while (size > 0) {
+                int chunk = Math.min(size, page - (offset & (page - 1))); // offsets are >= 0
+                if (copyOff == max || (copyOff + chunk > max && chunk <= max && copyOff != 0 && !head)) {
+                    meta++;
+                    copyOff = 0;
+                }
+                int bytes = Math.min(chunk, max - copyOff);
+                copyOff += bytes;
+                offset += bytes;
+                size -= bytes;
+                head = false;
+            }
+        }
+        return meta + 1;
     }
 
     private static int worstCase314(Skb skb) {

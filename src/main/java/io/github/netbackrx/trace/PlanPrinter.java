@@ -165,6 +165,10 @@ public final class PlanPrinter {
                         + " has no spelling in the plan output (only gso and hash)");
             }
         }
+        if (out instanceof StringBuilder sb) {
+            printTo(sb, index, plan);
+            return;
+        }
         try {
             out.append("packet ");
             decimal(out, index).append(" len=");
@@ -203,6 +207,70 @@ public final class PlanPrinter {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@link #print(int, PlanBuffer, Appendable)} into a {@link StringBuilder}, the command line's
+     * path: the same lines, appended without the {@link Appendable} indirection (each call a direct
+     * one, numbers formatted in place), the plan's extra-info types already checked.
+     */
+    private static void printTo(StringBuilder out, int index, PlanBuffer plan) {
+        int ops = plan.opCount();
+        int slots = plan.slotCount();
+        out.append("packet ")
+                .append(index)
+                .append(" len=")
+                .append(plan.packetLength())
+                .append(" estimate=")
+                .append(plan.estimate())
+                .append(" slots=")
+                .append(slots)
+                .append('\n');
+        for (int i = 0; i < ops; i++) {
+            int source = plan.opSource(i);
+            if (source < 0) {
+                out.append("copy head ");
+            } else {
+                out.append("copy frag").append(source).append(' ');
+            }
+            out.append(plan.opSourceOffset(i))
+                    .append(' ')
+                    .append(plan.opSlot(i))
+                    .append(' ')
+                    .append(plan.opDestOffset(i))
+                    .append(' ')
+                    .append(plan.opLength(i))
+                    .append('\n');
+        }
+        for (int s = 0; s < slots; s++) {
+            if (!plan.slotIsExtra(s)) {
+                out.append(plan.slotIsPrefix(s) ? "prefix " : "rsp ")
+                        .append(s)
+                        .append(' ')
+                        .append(plan.slotOffset(s))
+                        .append(' ')
+                        .append(plan.slotStatus(s))
+                        .append(' ')
+                        .append(Netif.rxFlagNames(plan.slotFlags(s)))
+                        .append('\n');
+            } else if (plan.slotExtraType(s) == Netif.EXTRA_TYPE_HASH) {
+                out.append("extra ")
+                        .append(s)
+                        .append(" hash ")
+                        .append(Integer.toUnsignedLong(plan.slotHashValue(s)))
+                        .append(' ')
+                        .append(plan.slotHashType(s).label())
+                        .append('\n');
+            } else {
+                out.append("extra ")
+                        .append(s)
+                        .append(" gso ")
+                        .append(plan.slotGsoSize(s))
+                        .append(' ')
+                        .append(plan.slotGsoType(s).label())
+                        .append('\n');
+            }
         }
     }
 

@@ -135,6 +135,11 @@ public final class TraceParser {
         return true;
     }
 
+    // the constants the fast path looks labels up in, copied once (values() copies on every call)
+    private static final GsoType[] GSO_TYPES = GsoType.values();
+    private static final ChecksumState[] CHECKSUM_STATES = ChecksumState.values();
+    private static final HashType[] HASH_TYPES = HashType.values();
+
     /**
      * The fast path of {@link #parseTokens(String)} for a line held in a character array: the same
      * packet for a good line, without making a string per token. It gives up (null) on anything it
@@ -176,14 +181,14 @@ public final class TraceParser {
                     seenGso = true;
                     int slash = indexOf(c, i + 4, end, '/');
                     long size = number(c, i + 4, slash < 0 ? end : slash);
-                    GsoType type = slash < 0 ? GsoType.TCPV4 : label(GsoType.values(), c, slash + 1, end);
+                    GsoType type = slash < 0 ? GsoType.TCPV4 : label(GSO_TYPES, c, slash + 1, end);
                     if (size < 1 || size > MAX_GSO_SIZE || type == null) {
                         return null;
                     }
                     b.gso((int) size, type);
                 } else if (starts(c, i, end, "csum=") && !seenCsum) {
                     seenCsum = true;
-                    ChecksumState state = label(ChecksumState.values(), c, i + 5, end);
+                    ChecksumState state = label(CHECKSUM_STATES, c, i + 5, end);
                     if (state == null) {
                         return null;
                     }
@@ -201,7 +206,7 @@ public final class TraceParser {
                         }
                         value = value * 10 + (c[k] - '0');
                     }
-                    HashType type = label(HashType.values(), c, slash + 1, end);
+                    HashType type = label(HASH_TYPES, c, slash + 1, end);
                     if (value > 0xFFFFFFFFL || type == null) {
                         return null;
                     }

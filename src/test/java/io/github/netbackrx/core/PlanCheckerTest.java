@@ -122,6 +122,29 @@ class PlanCheckerTest {
     }
 
     @Test
+    void sourceCoverageIsTheSameInABufferReusedAfterALargerPlan() {
+        // the checker keeps its working state in the plan buffer: what a 17-area, 17-slot plan left
+        // there must not leak into the next, smaller plan's check
+        PlanBuffer buffer = new PlanBuffer();
+        Skb.Builder b = Skb.builder().head(2, 66).gso(1448, GsoType.TCPV4);
+        for (int k = 0; k < 16; k++) {
+            b.frag(0, 4096);
+        }
+        Skb big = b.build();
+        RxPacker.of(PackingPolicy.PER_FRAG).plan(big, buffer);
+        assertThat(PlanChecker.check(big, buffer)).isEmpty();
+        List<SlotResponse> one = List.of(new DataResponse(0, 0, 300, 0));
+        buffer.load(new RxPlan(300, 1, GOOD_OPS, one), Netif.MAX_BUFFER_OFFSET);
+        assertThat(PlanChecker.check(SKB, buffer)).isEmpty();
+        buffer.load(
+                new RxPlan(300, 1, List.of(new CopyOp(-1, 0, 0, 0, 100), new CopyOp(0, 0, 0, 90, 200)), one),
+                Netif.MAX_BUFFER_OFFSET);
+        assertThat(PlanChecker.check(SKB, buffer))
+                .containsExactly(
+                        new Finding(Invariant.SOURCE_COVERAGE, "slot 0: op 1 writes at offset 90, expected 100"));
+    }
+
+    @Test
     void nullsRefused() {
         assertThatThrownBy(() -> PlanChecker.check(null, new PlanBuffer())).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> PlanChecker.check(SKB, (RxPlan) null)).isInstanceOf(NullPointerException.class);
