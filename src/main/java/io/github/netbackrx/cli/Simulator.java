@@ -10,8 +10,12 @@ import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.EventSink;
 import io.github.netbackrx.netback.Netback;
+import io.github.netbackrx.sim.Arrivals;
 import io.github.netbackrx.sim.GuestRxSimulation;
+import io.github.netbackrx.sim.LatencyHistogram;
 import io.github.netbackrx.sim.SimulationStatistics;
+import io.github.netbackrx.sim.TimedHost;
+import io.github.netbackrx.sim.TimedReport;
 import io.github.netbackrx.trace.Workload;
 import java.io.PrintWriter;
 import java.util.List;
@@ -60,7 +64,31 @@ final class Simulator {
             List<SimulationStatistics> guests,
             List<ContextStatistics> contexts,
             long hypercalls,
-            long notifications) {}
+            long notifications,
+            TimedReport timed,
+            boolean payloadFree) {}
+
+    /**
+     * How a timed run ({@link TimedHost}) offers its packets: each guest at {@code rate} packets per
+     * second (a seeded Poisson process, or evenly spaced when {@code constant}), or at the times of
+     * a capture's frames ({@code timestamps}, looped to reach the packet count).
+     *
+     * @param rate packets per second per guest, or 0 with {@code timestamps}
+     * @param constant evenly spaced arrivals instead of Poisson
+     * @param timestamps a capture's frame times in nanoseconds, or null
+     * @param payloadFree no bytes carried (layouts, slots, ops and counters only)
+     * @param backendCpus CPUs the contexts share (0: one each)
+     * @param interval the time series' interval in nanoseconds, with {@code series}
+     * @param series told each interval, or null
+     */
+    record Timing(
+            double rate,
+            boolean constant,
+            long[] timestamps,
+            boolean payloadFree,
+            int backendCpus,
+            long interval,
+            TimedHost.IntervalListener series) {}
 
     /**
      * The built-in realistic mix: MTU frames (some with a head crossing a page), small ACKs, 64 KiB
@@ -247,7 +275,86 @@ final class Simulator {
                 sim.guestStatistics(),
                 sim.contextStatistics(),
                 sim.netback().hypercalls(),
-                sim.netback().notifications());
+                sim.netback().notifications(),
+                null,
+                false);
+    }
+
+    /**
+     * Runs a timed simulation ({@link TimedHost}): {@code options.packets()} packets shared out
+     * among the guests as {@link #run} does, each guest an open-loop source at the times {@code
+     * timing} gives; then runs until every packet is delivered, dropped or errored.
+     *
+     * @param feeds each guest's packet source
+     */
+    static Result runTimed(Options o, Timing timing, IntFunction<Feed> feeds, String source) {
+        TimedHost.Builder tb = TimedHost.builder()
+                .simulation(sb -> sb.guests(o.guests())
+                        .queues(o.queues())
+                        .payloadFree(timing.payloadFree())
+                        .backend(b -> configure(b, o))
+                        .vif(v -> {
+                            if (o.policy() != null) {
+                                v.policy(o.policy());
+                            }
+                        }));
+        if (timing.backendCpus() > 0) {
+            tb.backendCpus(timing.backendCpus());
+        }
+        if (timing.series() != null) {
+            tb.interval(timing.interval(), timing.series());
+        }
+        TimedHost host = tb.build();
+        int n = o.guests();
+        for (int g = 0; g < n; g++) {
+            Feed feed = feeds.apply(g);
+            SplittableRandom rnd = new SplittableRandom(o.seed() + g);
+            long count = o.packets() / n + (g < o.packets() % n ? 1 : 0);
+            Arrivals arrivals;
+            if (timing.timestamps() != null) {
+                arrivals = Arrivals.loop(timing.timestamps());
+            } else if (timing.constant()) {
+                arrivals = Arrivals.constant(timing.rate());
+            } else {
+                // a stream of its own per guest, apart from the packets' random source
+                arrivals = Arrivals.poisson(
+                        timing.rate(),
+                        new SplittableRandom(o.seed() + g).split().nextLong());
+            }
+            host.addSource(
+                    g,
+                    arrivals,
+                    new TimedHost.Feed() {
+                        @Override
+                        public Skb packet(long index) {
+                            Skb skb = feed.packet(index, rnd);
+                            return o.queues() > 1 && !skb.hasHash() ? withFlowHash(skb, rnd.nextInt()) : skb;
+                        }
+
+                        @Override
+                        public byte[] payload(long index, Skb skb) {
+                            return feed.payload(index, skb, rnd);
+                        }
+                    },
+                    count);
+        }
+        host.run();
+        SimulationStatistics total = host.statistics();
+        List<SimulationStatistics> guests = new java.util.ArrayList<>(n);
+        for (int g = 0; g < n; g++) {
+            guests.add(host.statistics(g));
+        }
+        return new Result(
+                o,
+                source,
+                host.vif(0).policy(),
+                total,
+                guests,
+                host.contextStatistics(),
+                host.netback().hypercalls(),
+                host.netback().notifications(),
+                host.report(),
+                timing.payloadFree());
     }
 
     private static void configure(Netback.Builder b, Options o) {
@@ -348,8 +455,97 @@ final class Simulator {
                         s.errored()));
             }
         }
-        out.print("\n" + (st.mismatched() == 0 ? "all delivered bytes verified\n" : "DELIVERED BYTES DIFFER\n"));
+        if (r.timed() != null) {
+            printTimed(r.timed(), out);
+        }
+        boolean bytes = !r.payloadFree();
+        out.print("\n"
+                + (!bytes
+                        ? "payload-free: no byte carried, none verified\n"
+                        : st.mismatched() == 0 ? "all delivered bytes verified\n" : "DELIVERED BYTES DIFFER\n"));
         out.flush();
+    }
+
+    /** The timed run's lines: latency percentiles, throughput, utilisation per context, drops by reason. */
+    private static void printTimed(TimedReport t, PrintWriter out) {
+        out.print("\n");
+        LatencyHistogram l = t.latency();
+        line(
+                out,
+                "latency",
+                l.count() == 0
+                        ? "none delivered"
+                        : String.format(
+                                Locale.ROOT,
+                                "p50 %s, p90 %s, p99 %s, max %s (arrival to delivery)",
+                                micros(l.percentile(50)),
+                                micros(l.percentile(90)),
+                                micros(l.percentile(99)),
+                                micros(l.max())));
+        line(
+                out,
+                "throughput",
+                String.format(
+                        Locale.ROOT,
+                        "%.0f packets/s, %.3f Gbit/s (offered %.0f packets/s over %.3f ms)",
+                        t.throughputPps(),
+                        t.throughputBitsPerSecond() / 1e9,
+                        t.offeredPps(),
+                        t.duration() / 1e6));
+        StringBuilder u = new StringBuilder();
+        for (TimedReport.ContextLoad c : t.contexts()) {
+            if (u.length() > 0) {
+                u.append(", ");
+            }
+            u.append(String.format(Locale.ROOT, "%s %d %.1f%%", c.kind(), c.context(), 100 * c.utilisation()));
+        }
+        line(out, "utilisation", u.toString());
+        if (!t.droppedBy().isEmpty() || !t.rejectedBy().isEmpty()) {
+            StringBuilder d = new StringBuilder();
+            t.droppedBy()
+                    .forEach((k, v) -> d.append(d.length() > 0 ? ", " : "")
+                            .append(k)
+                            .append(' ')
+                            .append(v));
+            t.rejectedBy()
+                    .forEach((k, v) -> d.append(d.length() > 0 ? ", " : "")
+                            .append("rejected ")
+                            .append(k)
+                            .append(' ')
+                            .append(v));
+            line(out, "drops by reason", d.toString());
+        }
+    }
+
+    private static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.2f us", nanos / 1e3);
+    }
+
+    /** The timed keys of the JSON object (docs/output-formats.md). */
+    private static void timedJson(TimedReport t, JsonGenerator j) {
+        LatencyHistogram l = t.latency();
+        j.writeName("latency_ns");
+        j.writeStartObject();
+        j.writeNumberProperty("p50", l.percentile(50));
+        j.writeNumberProperty("p90", l.percentile(90));
+        j.writeNumberProperty("p99", l.percentile(99));
+        j.writeNumberProperty("max", l.max());
+        j.writeEndObject();
+        j.writeNumberProperty("throughput_pps", Math.round(t.throughputPps() * 10) / 10.0);
+        j.writeNumberProperty("throughput_bps", Math.round(t.throughputBitsPerSecond()));
+        j.writeNumberProperty("offered_pps", Math.round(t.offeredPps() * 10) / 10.0);
+        j.writeNumberProperty("duration_ns", t.duration());
+        j.writeName("utilisation");
+        j.writeStartArray();
+        for (TimedReport.ContextLoad c : t.contexts()) {
+            j.writeNumber(Math.round(c.utilisation() * 10_000) / 10_000.0);
+        }
+        j.writeEndArray();
+        j.writeName("dropped_by");
+        j.writeStartObject();
+        t.droppedBy().forEach((k, v) -> j.writeNumberProperty(k.name(), v));
+        t.rejectedBy().forEach((k, v) -> j.writeNumberProperty("REJECTED_" + k.name(), v));
+        j.writeEndObject();
     }
 
     private static double share(SimulationStatistics guest, SimulationStatistics total) {
@@ -385,6 +581,10 @@ final class Simulator {
             j.writeNumberProperty("notifications", r.notifications());
             j.writeNumberProperty("queueStops", st.vif().queueStops());
             j.writeNumberProperty("queueWakes", st.vif().queueWakes());
+            if (r.timed() != null) {
+                j.writeBooleanProperty("payloadFree", r.payloadFree());
+                timedJson(r.timed(), j);
+            }
             j.writeName("contexts");
             j.writeStartArray();
             for (ContextStatistics c : r.contexts()) {
