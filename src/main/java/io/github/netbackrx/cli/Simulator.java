@@ -308,7 +308,10 @@ final class Simulator {
         int n = o.guests();
         for (int g = 0; g < n; g++) {
             Feed feed = feeds.apply(g);
+            // the layouts and the bytes draw from streams of their own, so that a payload-free run (which
+            // asks for no bytes) offers the same packets as a run with bytes
             SplittableRandom rnd = new SplittableRandom(o.seed() + g);
+            SplittableRandom bytes = rnd.split();
             long count = o.packets() / n + (g < o.packets() % n ? 1 : 0);
             Arrivals arrivals;
             if (timing.timestamps() != null) {
@@ -333,7 +336,7 @@ final class Simulator {
 
                         @Override
                         public byte[] payload(long index, Skb skb) {
-                            return feed.payload(index, skb, rnd);
+                            return feed.payload(index, skb, bytes);
                         }
                     },
                     count);

@@ -324,7 +324,13 @@ final class SweepCommand extends CommandBase implements Callable<Integer> {
             int x0 = left + panel * (pw + gap);
             svg.start("g");
             svg.empty("rect", "x", x0, "y", top, "width", pw, "height", ph, "fill", "none", "stroke", "#888");
-            svg.text("text", panel == 0 ? "p99 latency (us, log scale)" : "delivered (packets/s)", "x", x0, "y", top - 8);
+            svg.text(
+                    "text",
+                    panel == 0 ? "p99 latency (us, log scale)" : "delivered (packets/s)",
+                    "x",
+                    x0,
+                    "y",
+                    top - 8);
             svg.text("text", "offered load (packets/s)", "x", x0 + pw / 2 - 70, "y", top + ph + 35);
             for (int k = 0; k <= 4; k++) {
                 double v = maxX * k / 4;
