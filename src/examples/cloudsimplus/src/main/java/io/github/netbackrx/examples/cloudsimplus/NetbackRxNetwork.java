@@ -83,6 +83,7 @@ public final class NetbackRxNetwork extends CloudSimEntity {
     private final List<NetworkVm> installed = new ArrayList<>();
     private final Map<NetworkHost, HostModel> hosts = new IdentityHashMap<>();
     private final Map<Long, Skb> layouts = new HashMap<>();
+    private final Map<Datacenter, Double> updateRequested = new IdentityHashMap<>();
 
     /**
      * @param simulation the simulation
@@ -247,10 +248,15 @@ public final class NetbackRxNetwork extends CloudSimEntity {
         /** Runs the timed host to {@code time}, then lets the cloudlets see what it delivered. */
         void advance(long time) {
             timed.advanceTo(time);
+            double clock = getSimulation().clock();
             for (Datacenter dc : toUpdate) {
                 // as CloudletTaskSchedulerSimple does when a task ends: the datacenter updates its
-                // cloudlets, and a receiving task takes its packets
-                dc.schedule(dc, 0, CloudSimTag.VM_UPDATE_CLOUDLET_PROCESSING);
+                // cloudlets, and a receiving task takes its packets; once per datacenter and instant
+                Double last = updateRequested.get(dc);
+                if (last == null || last < clock) {
+                    updateRequested.put(dc, clock);
+                    dc.schedule(dc, 0, CloudSimTag.VM_UPDATE_CLOUDLET_PROCESSING);
+                }
             }
             toUpdate.clear();
             wake();

@@ -125,6 +125,10 @@ public final class NoisyNeighbour {
                 pair(quietClient, quiet, broker, c.ticks(), c.quietPerTick(), MTU_FRAME, cloudlets);
         pair(noisyClient, noisy, broker, c.ticks(), c.noisyPerTick(), TSO_PACKET, cloudlets);
         broker.submitCloudletList(cloudlets);
+        // a receiver waiting for a packet the model neither delivered nor dropped would keep CloudSim
+        // Plus updating for ever: stop one simulated second after the last tick in any case (the
+        // result then shows the packets still in flight and the cloudlets that did not finish)
+        sim.terminateAt(c.ticks() * (TICK_MI / 1000.0 + 0.0101) + 1);
         sim.start();
         int finished =
                 (int) cloudlets.stream().filter(NetworkCloudlet::isFinished).count();
@@ -230,7 +234,7 @@ public final class NoisyNeighbour {
             System.out.printf(Locale.ROOT, "%n%s backend (2010: one group for all VIFs)%n", profile.label());
             System.out.printf(
                     Locale.ROOT,
-                    "%9s | %8s %9s %9s %9s %5s | %8s %8s %6s | %s%n",
+                    "%9s | %8s %9s %9s %9s %5s | %8s %8s %6s | %15s | %s%n",
                     "noisy pps",
                     "quiet rx",
                     "p50 us",
@@ -240,7 +244,8 @@ public final class NoisyNeighbour {
                     "noisy rx",
                     "dropped",
                     "drop%",
-                    "busiest context");
+                    "busiest context",
+                    "cloudlets done");
             for (int perTick : NOISY_PER_TICK) {
                 Result r = run(new Config(profile, 1, TICKS, QUIET_PER_TICK, perTick));
                 LatencyHistogram q = r.quiet().latency();
@@ -250,7 +255,7 @@ public final class NoisyNeighbour {
                         .orElse(0);
                 System.out.printf(
                         Locale.ROOT,
-                        "%9.0f | %8d %9.1f %9.1f %9.1f %5d | %8d %8d %5.1f%% | %5.1f%%%n",
+                        "%9.0f | %8d %9.1f %9.1f %9.1f %5d | %8d %8d %5.1f%% | %14.1f%% | %d/%d%n",
                         r.config().noisyPps(),
                         r.quiet().delivered(),
                         q.percentile(50) / 1e3,
@@ -262,7 +267,9 @@ public final class NoisyNeighbour {
                         r.noisy().arrived() == 0
                                 ? 0
                                 : 100.0 * r.noisy().dropped() / r.noisy().arrived(),
-                        100 * busiest);
+                        100 * busiest,
+                        r.finishedCloudlets(),
+                        r.cloudlets());
             }
         }
     }
