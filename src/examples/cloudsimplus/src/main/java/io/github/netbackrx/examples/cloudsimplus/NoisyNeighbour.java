@@ -231,7 +231,11 @@ public final class NoisyNeighbour {
                 QUIET_PER_TICK,
                 TICKS);
         for (EngineProfile profile : profiles) {
-            System.out.printf(Locale.ROOT, "%n%s backend (2010: one group for all VIFs)%n", profile.label());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n%s backend (%s)%n",
+                    profile.label(),
+                    profile == EngineProfile.LINUX_2010 ? "one group for all VIFs" : "its own execution contexts");
             System.out.printf(
                     Locale.ROOT,
                     "%9s | %8s %9s %9s %9s %5s | %8s %8s %6s | %15s | %s%n",
