@@ -21,7 +21,10 @@ import io.github.netbackrx.core.Skb;
  *   <li>Responses: if any op failed, one response {@code NETIF_RSP_ERROR} with the first request's
  *       id, consuming one request (the packet's other requests stay for the next packet); otherwise
  *       one response per slot of the plan. Nothing is pushed per packet.
- *   <li>After the loop, one {@code RING_PUSH_RESPONSES_AND_CHECK_NOTIFY} and at most one notify.
+ *   <li>After each pass, one {@code RING_PUSH_RESPONSES_AND_CHECK_NOTIFY}; the front end is
+ *       notified when the push says so or the pass ended on {@code EAGAIN}; then {@code req_event =
+ *       req_prod_local + 1} (the {@code req_prod} read at the start of the pass), and another pass
+ *       if {@code req_prod} moved (see {@link #action()}).
  *   <li>The front end's event ({@code xnb_intr}) runs {@code xnb_start}.
  * </ul>
  */
@@ -56,22 +59,61 @@ final class XnbStart implements RxEngine {
         // xnb_intr schedules xnb_start; the action does the work
     }
 
+    /**
+     * One call of {@code xnb_start_locked} (FreeBSD {@code sys/dev/xen/netback/netback.c}): passes
+     * of its {@code do { ... } while (rxb->sring->req_prod != req_prod_local)} loop. A pass samples
+     * {@code req_prod}, sends packets until the queue is empty or one gets {@code EAGAIN}, pushes
+     * ({@code RING_PUSH_RESPONSES_AND_CHECK_NOTIFY}, even when it wrote nothing), signals the front
+     * end when the push says so <em>or</em> a packet did not fit ({@code out_of_space}: "perhaps the
+     * frontend missed an IRQ"), then re-arms {@code req_event = req_prod_local + 1} with the value
+     * sampled at the start of the pass, and runs another pass if {@code req_prod} moved meanwhile.
+     * The re-arm is what makes the front end's next posted request raise the event that runs this
+     * again, so a packet left queued on {@code EAGAIN} is sent once the guest refills. A pass runs
+     * (and re-arms) even with nothing queued, as {@code xnb_intr} calling {@code xnb_start} does.
+     */
     @Override
     public int action() {
-        if (!ctx.beginAction()) {
-            return 0;
-        }
+        boolean work = ctx.beginAction();
         VifQueue q = ctx.ring;
+        if (!work && q.disabledBy() != null) {
+            return 0; // the model's guard against a front end that overflowed req_prod
+        }
+        int done = 0;
+        int reqProdLocal;
+        do {
+            reqProdLocal = q.reqProd();
+            int sent = pass(q);
+            boolean outOfSpace = sent < 0;
+            done += outOfSpace ? -sent - 1 : sent;
+            if (q.push() || outOfSpace) {
+                ctx.notify(q);
+            }
+            q.setReqEvent(reqProdLocal + 1);
+            if (ctx.log != null) {
+                ctx.log.reqEvent(q, reqProdLocal + 1);
+            }
+        } while (q.reqProd() != reqProdLocal);
+        ctx.packets += done;
+        return done;
+    }
+
+    /**
+     * The inner {@code for (;;)} of one pass: sends queued packets in order.
+     *
+     * @return the packets sent, or {@code -(sent + 1)} when the pass ended on {@code EAGAIN}
+     */
+    private int pass(VifQueue q) {
         PlanBuffer plan = ctx.plan;
         int done = 0;
         while (!ctx.queue.isEmpty()) {
             Packet p = ctx.queue.peekFirst();
+            // xnb_send: space = sring->req_prod - req_cons, read live (not req_prod_local)
             int space = q.reqProd() - q.reqCons();
             if (Integer.compareUnsigned(space, p.estimate) < 0) {
                 if (ctx.log != null) {
                     ctx.log.hold(q, p.tag, p.estimate);
                 }
-                break; // EAGAIN: stays queued
+                return -(done + 1); // EAGAIN: IF_PREPEND, out_of_space
             }
             ctx.poll();
             try {
@@ -95,10 +137,6 @@ final class XnbStart implements RxEngine {
             send(q, p, slots);
             done++;
         }
-        if (done > 0 && q.push()) {
-            ctx.notify(q);
-        }
-        ctx.packets += done;
         return done;
     }
 

@@ -275,6 +275,78 @@ class EngineProfileTest extends VifRig {
     }
 
     @Test
+    void freebsdReArmsReqEventSoTheGuestsRefillRunsItAgain() {
+        // xnb_start_locked: req_event = req_prod_local + 1 after each pass; without it netfront's
+        // refill never notifies and the packets left on EAGAIN stay queued for good
+        Vif v = vif(EngineProfile.FREEBSD).build();
+        netfront.refill(); // 256 requests
+        channel.first().takePending();
+        for (int i = 0; i < 200; i++) {
+            assertThat(v.startXmit(head(8000), new byte[8000], i)).isTrue(); // 2 slots each
+        }
+        assertThat(v.rxAction()).isEqualTo(128); // 256 slots, then EAGAIN
+        assertThat(v.queuedPackets()).isEqualTo(72);
+        assertThat(ring.reqEvent()).isEqualTo(256 + 1);
+        assertThat(channel.second().takePending()).isTrue();
+        netfront.poll();
+        assertThat(received).hasSize(128);
+        netfront.refill(); // req_prod 256 -> 512 passes req_event: the guest notifies
+        assertThat(channel.first().takePending()).isTrue();
+        v.frontendEvent(); // xnb_intr runs xnb_start
+        assertThat(v.rxAction()).isEqualTo(72);
+        assertThat(v.queuedPackets()).isZero();
+        assertThat(ring.reqEvent()).isEqualTo(512 + 1);
+        netfront.poll();
+        assertThat(received).hasSize(200).containsOnly("ok 8000");
+    }
+
+    @Test
+    void freebsdSignalsTheFrontEndOnEagainEvenWithNothingToPush() {
+        Vif v = vif(EngineProfile.FREEBSD).build();
+        netfront.refill();
+        netfront.faults().writeReqProd(2);
+        channel.second().takePending();
+        v.startXmit(Skb.builder().head(0, 4000).frag(0, 4000).frag(0, 300).build(), new byte[8300], 1);
+        assertThat(v.rxAction()).isZero();
+        assertThat(ring.rspProd()).isZero(); // the push found nothing new: notify = 0
+        assertThat(channel.second().takePending()).isTrue(); // out_of_space signals anyway
+        assertThat(v.statistics().notifications()).isEqualTo(1);
+        assertThat(ring.reqEvent()).isEqualTo(3);
+    }
+
+    @Test
+    void freebsdRunsAnotherPassWhenReqProdMovedDuringThePass() {
+        // the guest posts while the backend is in its loop (here: from the listener, mid-pass):
+        // while (rxb->sring->req_prod != req_prod_local) runs a second pass, which re-arms past it
+        Vif v = vif(EngineProfile.FREEBSD)
+                .listener(new VifListener() {
+                    @Override
+                    public void taken(long tag, int context, long action) {
+                        if (tag == 1) {
+                            netfront.faults().writeReqProd(2);
+                        }
+                    }
+                })
+                .build();
+        netfront.refill();
+        netfront.faults().writeReqProd(1);
+        v.startXmit(head(60), new byte[60], 1);
+        v.startXmit(head(60), new byte[60], 2); // fits once the guest posted the second request
+        assertThat(v.rxAction()).isEqualTo(2);
+        assertThat(back.reqCons()).isEqualTo(2);
+        assertThat(ring.reqEvent()).isEqualTo(2 + 1); // one pass would have left it at 1 + 1
+    }
+
+    @Test
+    void freebsdActionWithNothingQueuedStillReArms() {
+        Vif v = vif(EngineProfile.FREEBSD).build();
+        netfront.refill();
+        assertThat(ring.reqEvent()).isEqualTo(1);
+        assertThat(v.netback().runAction(0)).isZero();
+        assertThat(ring.reqEvent()).isEqualTo(256 + 1);
+    }
+
+    @Test
     void freebsdDropsWhatItsAdmissionCountCannotHold() {
         // coalesce under the FreeBSD engine: three 2100-byte areas use 3 slots, list_len says 2
         Vif v = vif(EngineProfile.FREEBSD).policy(PackingPolicy.COALESCE).build();

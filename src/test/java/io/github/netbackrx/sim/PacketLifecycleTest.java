@@ -255,6 +255,8 @@ class PacketLifecycleTest {
             if (rnd.nextInt(60) == 0
                     && !sim.netfront(0, 0).postingStopped()
                     && sim.netfront(0, 0).outstandingRequests() > 0
+                    // a posted request the backend has not consumed yet (not only unread responses)
+                    && sim.netfront(0, 0).ring().reqProdPvt() != sim.nextRequestIndex()
                     && sim.nextRequestIndex() != lastRevoked) {
                 lastRevoked = sim.nextRequestIndex();
                 sim.revokeNextGrant(0);
