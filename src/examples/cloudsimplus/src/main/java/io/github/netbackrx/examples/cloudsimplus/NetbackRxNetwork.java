@@ -20,7 +20,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.cloudsimplus.cloudlets.network.CloudletReceiveTask;
 import org.cloudsimplus.cloudlets.network.CloudletTask;
+import org.cloudsimplus.cloudlets.network.NetworkCloudlet;
 import org.cloudsimplus.core.CloudSimEntity;
 import org.cloudsimplus.core.CloudSimPlus;
 import org.cloudsimplus.core.CloudSimTag;
@@ -46,8 +48,9 @@ import org.cloudsimplus.vms.network.NetworkVm;
  * the timed host's stack at the simulation's current time. A host is not a CloudSim Plus entity and
  * cannot be woken at a time of its own choosing, so the adapter is one: it schedules an event of its
  * own ({@link #TAG}) at each timed host's {@link TimedHost#nextEventTime()}, advances that host to it
- * ({@link TimedHost#advanceTo(long)}), and hands each delivered packet to the real scheduler, then
- * asks the datacenter to update its cloudlets. The model's time is nanoseconds from the start of the
+ * ({@link TimedHost#advanceTo(long)}), and hands each delivered packet to the real scheduler; when
+ * that (or a loss) lets a waiting receive task finish, it asks the datacenter to update its
+ * cloudlets (not at every delivery: see {@code receiverCanFinish}). The model's time is nanoseconds from the start of the
  * simulation; CloudSim Plus's clock is seconds.
  *
  * <h2>What a drop means</h2>
@@ -280,7 +283,9 @@ public final class NetbackRxNetwork extends CloudSimEntity {
             t.delivered++;
             t.latency.record(timed.now() - f.arrivedAt);
             f.scheduler.deliver(f.packet);
-            toUpdate.add(host.getDatacenter());
+            if (receiverCanFinish(f)) {
+                toUpdate.add(host.getDatacenter());
+            }
         }
 
         @Override
@@ -305,10 +310,32 @@ public final class NetbackRxNetwork extends CloudSimEntity {
             t.droppedBy.merge(reason, 1L, Long::sum);
             for (CloudletTask task : f.packet.getReceiverCloudlet().getTasks()) {
                 if (task instanceof DatagramReceiveTask d && d.lose(f.packet)) {
-                    toUpdate.add(host.getDatacenter());
+                    if (receiverCanFinish(f)) {
+                        toUpdate.add(host.getDatacenter());
+                    }
                     break;
                 }
             }
+        }
+
+        /**
+         * Whether the receiver of {@code f}'s packet waits in a receive task that the packets handed
+         * to its VM so far (or a loss) let finish: only then does the datacenter need to update its
+         * cloudlets now. Updating them at every delivery instead would stall the simulation: CloudSim
+         * Plus credits a cloudlet with whole MI only ({@code CloudletSchedulerAbstract
+         * .updateCloudletProcessing} truncates {@code mips * timeSpan} to a {@code long}) and restarts
+         * the time span at each update, so a VM updated every 100 us at 1000 MIPS (0.1 MI each time)
+         * never finishes an execution task: its senders stop sending.
+         */
+        private boolean receiverCanFinish(InFlight f) {
+            NetworkCloudlet receiver = f.packet.getReceiverCloudlet();
+            if (!(receiver.getCurrentTask().orElse(null) instanceof CloudletReceiveTask r)) {
+                return false;
+            }
+            if (r.isFinished()) {
+                return true;
+            }
+            return r.getPacketsReceived().size() + f.scheduler.waiting(r) >= r.getExpectedPacketsToReceive();
         }
     }
 

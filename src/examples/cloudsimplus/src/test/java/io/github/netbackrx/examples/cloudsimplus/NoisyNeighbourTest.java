@@ -75,8 +75,9 @@ class NoisyNeighbourTest {
 
     @Test
     void everyPacketIsDeliveredOrDroppedAndNoCloudletWaitsInVain() {
-        for (NoisyNeighbour.Result r :
-                new NoisyNeighbour.Result[] {run(EngineProfile.LINUX_2010, 40), run(EngineProfile.LINUX_2010, 160)}) {
+        for (NoisyNeighbour.Result r : new NoisyNeighbour.Result[] {
+            run(EngineProfile.LINUX_2010, 40), run(EngineProfile.LINUX_2010, 160), run(EngineProfile.LINUX_3_14, 160)
+        }) {
             for (VmTraffic t : new VmTraffic[] {r.quiet(), r.noisy()}) {
                 assertThat(t.delivered() + t.dropped()).isEqualTo(t.arrived());
                 assertThat(t.droppedBy().values().stream()
@@ -91,6 +92,20 @@ class NoisyNeighbourTest {
             assertThat(r.quietLost()).isEqualTo(r.quiet().dropped());
             assertThat(r.finishedCloudlets()).isEqualTo(r.cloudlets()).isEqualTo(4);
         }
+    }
+
+    @Test
+    void aThreadPerVifAtTheHighestRateKeepsTheClientsSending() {
+        // 3.14 delivers the noisy VM's packets one by one, about every 100 us: the adapter must not
+        // make the datacenter update its cloudlets at each of them, or CloudSim Plus credits the
+        // senders' execution tasks with 0 whole MI per update and they never send their next tick
+        NoisyNeighbour.Result r = run(EngineProfile.LINUX_3_14, 160);
+        assertThat(r.quiet().arrived()).isEqualTo(QUIET_PACKETS);
+        assertThat(r.noisy().arrived()).isEqualTo((long) NoisyNeighbour.TICKS * 160);
+        assertThat(r.noisy().delivered() + r.noisy().dropped())
+                .isEqualTo(r.noisy().arrived());
+        assertThat(r.noisy().dropped()).isPositive();
+        assertThat(r.finishedCloudlets()).isEqualTo(r.cloudlets()).isEqualTo(4);
     }
 
     @Test
