@@ -440,10 +440,8 @@ public final class BugCatalogue {
      */
     private static BugResult metaCheckRun(Skb skb, Generation g) {
         GuestRxSimulation sim = GuestRxSimulation.builder()
-                .profile(EngineProfile.LINUX_2010)
-                .policy(PackingPolicy.COALESCE_COMPOUND)
-                .estimator(SlotEstimator.WORST_CASE_3_14)
-                .maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER)
+                .backend(b -> b.profile(EngineProfile.LINUX_2010).maxSkbFrags(KernelLimits.MAX_SKB_FRAGS_LATER))
+                .vif(v -> v.policy(PackingPolicy.COALESCE_COMPOUND).estimator(SlotEstimator.WORST_CASE_3_14))
                 .keepReceived(false)
                 .build();
         int before = sim.nextRequestIndex();
@@ -468,9 +466,8 @@ public final class BugCatalogue {
     private static BugResult slotCheckRun(Skb skb, Generation g) {
         GuestRxSimulation sim = drained(
                 GuestRxSimulation.builder()
-                        .profile(EngineProfile.LINUX_3_14)
-                        .policy(PackingPolicy.COALESCE_COMPOUND)
-                        .estimator(SlotEstimator.WORST_CASE_3_14),
+                        .backend(b -> b.profile(EngineProfile.LINUX_3_14))
+                        .vif(v -> v.policy(PackingPolicy.COALESCE_COMPOUND).estimator(SlotEstimator.WORST_CASE_3_14)),
                 skb,
                 1);
         VifStatistics v = sim.statistics().vif();
@@ -583,7 +580,7 @@ public final class BugCatalogue {
      */
     private static BugResult stallDetection(Skb skb, StallDetection.Rule rule, Generation g) {
         GuestRxSimulation sim = GuestRxSimulation.builder()
-                .profile(EngineProfile.RX_C)
+                .backend(b -> b.profile(EngineProfile.RX_C))
                 .keepReceived(false)
                 .build();
         sim.stopGuestPosting();

@@ -44,7 +44,13 @@ public enum DropReason {
      * would hit {@code BUG_ON(ring_slots_used > max_slots_needed)} (3.14) or overrun the posted
      * requests; the model drops it instead.
      */
-    ESTIMATE_EXCEEDED;
+    ESTIMATE_EXCEEDED,
+    /**
+     * The host stack's queue in front of a stopped vif queue (its qdisc, {@code tx_queue_len}
+     * packets long) was full, so the packet never reached {@code start_xmit}: a tail drop of the
+     * host stack. Netback itself never reports it; a simulation that models the qdisc does.
+     */
+    QDISC_FULL;
 
     /**
      * The reason's spelling in the event log ({@code xmit V pkt=P dropped:REASON}).

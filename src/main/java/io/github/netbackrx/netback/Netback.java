@@ -211,6 +211,31 @@ public final class Netback {
         return out;
     }
 
+    /**
+     * One context's counters (see {@link #contextStatistics()}); the difference of two snapshots
+     * around {@link #runAction(int)} is what that action did.
+     *
+     * @param index a context number, {@code 0 .. contexts() - 1}
+     * @return its counters now
+     * @throws IllegalArgumentException if there is no such context
+     */
+    public ContextStatistics contextStatistics(int index) {
+        if (index < 0 || index >= contexts.size()) {
+            throw new IllegalArgumentException(
+                    "context " + index + " does not exist (the backend has " + contexts.size() + ")");
+        }
+        return contexts.get(index).statistics();
+    }
+
+    /**
+     * @param index a context number, {@code 0 .. contexts() - 1}
+     * @return the packets waiting in that context's queue
+     * @throws IndexOutOfBoundsException if there is no such context
+     */
+    public int queued(int index) {
+        return contexts.get(index).queue.size();
+    }
+
     /** @return the vifs in the order they were built */
     public List<Vif> vifs() {
         return List.copyOf(vifs);

@@ -234,9 +234,7 @@ abstract class PeekEngine implements RxEngine {
         p.batchIndex = j;
         q.slotsUsed += slots;
         taken[j] = p;
-        if (ctx.log != null) {
-            ctx.log.take(q, p.tag, meta, p.ops, slots, q.reqCons());
-        }
+        ctx.took(q, p, meta, p.ops, slots);
     }
 
     /** Marks the packets whose copies failed: each op's own packet, or the drivers' cursor rule when faithful. */

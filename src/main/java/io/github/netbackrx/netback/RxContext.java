@@ -36,7 +36,11 @@ final class RxContext {
     long packets;
     long hypercalls;
     long copyOps;
+    long bytes;
+    long responses;
     long notifications;
+    /** The number of the action running or last run (the event log's action number), -1 before the first. */
+    long action = -1;
 
     RxContext(Netback host, int index, int copyOpArraySize) {
         this.host = host;
@@ -62,6 +66,7 @@ final class RxContext {
      */
     boolean beginAction() {
         long number = host.nextAction();
+        action = number;
         actions++;
         if (log != null) {
             log.action(number, this, ring, queue.size());
@@ -81,6 +86,19 @@ final class RxContext {
         }
         enqueue(p);
         return true;
+    }
+
+    /**
+     * An action took a packet: its requests are consumed and its {@code slots} responses written
+     * (pushed later). Counted, logged ({@code take}) and told to the vif's listener with this
+     * context and the action's number.
+     */
+    void took(VifQueue q, Packet p, int metaSlots, int ops, int slots) {
+        responses += slots;
+        if (log != null) {
+            log.take(q, p.tag, metaSlots, ops, slots, q.reqCons());
+        }
+        q.vif.listener.taken(p.tag, index, action);
     }
 
     void enqueue(Packet p) {
@@ -161,6 +179,7 @@ final class RxContext {
         long m = newMark();
         int failed = 0;
         for (int i = 0; i < n; i++) {
+            bytes += batch.length(i);
             VifQueue q = opPacket[i].owner;
             if (q.mark != m) {
                 q.mark = m;
@@ -203,6 +222,16 @@ final class RxContext {
     /** @return the context's counters */
     ContextStatistics statistics() {
         return new ContextStatistics(
-                index, host.contextKind(), members, queue.size(), actions, packets, hypercalls, copyOps, notifications);
+                index,
+                host.contextKind(),
+                members,
+                queue.size(),
+                actions,
+                packets,
+                hypercalls,
+                copyOps,
+                bytes,
+                responses,
+                notifications);
     }
 }

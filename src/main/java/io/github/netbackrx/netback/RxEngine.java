@@ -11,7 +11,8 @@ import java.util.List;
  */
 interface RxEngine {
     /**
-     * {@code start_xmit}: queues the packet or drops it.
+     * {@code start_xmit}: queues the packet or drops it ({@code data} is null for a payload-free
+     * packet: its frames are allocated but not written).
      *
      * @return whether the packet was queued
      */

@@ -171,6 +171,24 @@ public final class Vif {
             throw new IllegalArgumentException(
                     "startXmit: " + data.length + " data bytes for a packet of length " + skb.length());
         }
+        return admit(skb, data, tag);
+    }
+
+    /**
+     * {@link #startXmit(Skb, byte[], long)} without the packet's bytes (a payload-free simulation):
+     * everything happens as with bytes — frames are allocated and granted, copy ops are issued and
+     * checked, responses written — but the frames hold no packet data, so what the guest reads is
+     * not the packet's.
+     *
+     * @param skb the packet's layout
+     * @param tag the caller's identifier, handed back to the {@link VifListener}
+     * @return whether the packet was queued
+     */
+    public boolean startXmit(Skb skb, long tag) {
+        return admit(Objects.requireNonNull(skb, "skb"), null, tag);
+    }
+
+    private boolean admit(Skb skb, byte[] data, long tag) {
         VifQueue q = queues[selectQueue(skb)];
         if (q.disabledBy() != null) {
             return q.drop(tag, DropReason.DISABLED);

@@ -327,6 +327,7 @@ final class VifQueue {
      * frames its (possibly compound) page spans; foreign fragments go into the peer's frames, which
      * the peer grants read-only to the backend. When a domain runs out of grant entries the frames
      * placed so far are freed and the packet is dropped ({@link DropReason#PEER_GRANTS_EXHAUSTED}).
+     * Without {@code data} (payload-free) the frames are allocated but nothing is written.
      *
      * @return the packet, or {@code null} after dropping it
      */
@@ -350,7 +351,7 @@ final class VifQueue {
                 long frame = owner.allocateFrame();
                 int lo = Math.max(offset, f * Netif.PAGE_SIZE);
                 int hi = Math.min(offset + length, (f + 1) * Netif.PAGE_SIZE);
-                if (hi > lo) {
+                if (hi > lo && data != null) {
                     owner.write(frame, lo - f * Netif.PAGE_SIZE, data, pos + lo - offset, hi - lo);
                 }
                 frames[a][f] = frame;

@@ -36,4 +36,29 @@ public record VifStatistics(
         long queueStops,
         long queueWakes,
         long copyArrayOverflows,
-        long estimateOverruns) {}
+        long estimateOverruns) {
+
+    /**
+     * The counts between an earlier snapshot and this one, field by field.
+     *
+     * @param earlier a snapshot of the same vif (or the same sum of vifs) taken before this one
+     * @return the difference
+     */
+    public VifStatistics minus(VifStatistics earlier) {
+        return new VifStatistics(
+                packetsSent - earlier.packetsSent,
+                bytesSent - earlier.bytesSent,
+                packetsErrored - earlier.packetsErrored,
+                packetsDropped - earlier.packetsDropped,
+                slotsUsed - earlier.slotsUsed,
+                copyOps - earlier.copyOps,
+                failedCopyOps - earlier.failedCopyOps,
+                hypercalls - earlier.hypercalls,
+                batches - earlier.batches,
+                notifications - earlier.notifications,
+                queueStops - earlier.queueStops,
+                queueWakes - earlier.queueWakes,
+                copyArrayOverflows - earlier.copyArrayOverflows,
+                estimateOverruns - earlier.estimateOverruns);
+    }
+}

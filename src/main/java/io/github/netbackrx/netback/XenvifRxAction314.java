@@ -173,8 +173,6 @@ final class XenvifRxAction314 implements RxEngine {
         p.firstIndex = first;
         q.slotsUsed += slots;
         taken.add(p);
-        if (ctx.log != null) {
-            ctx.log.take(q, p.tag, meta, plan.opCount(), slots, q.reqCons());
-        }
+        ctx.took(q, p, meta, plan.opCount(), slots);
     }
 }

@@ -125,9 +125,7 @@ final class XenvifRxActionRxC implements RxEngine {
         p.slotCount = slots;
         q.setRspProdPvt(q.reqCons());
         completed.add(p);
-        if (ctx.log != null) {
-            ctx.log.take(q, p.tag, meta, plan.opCount(), slots, q.reqCons());
-        }
+        ctx.took(q, p, meta, plan.opCount(), slots);
     }
 
     private void copyAdd(VifQueue q, Packet p, int i, int gref, int idx) {

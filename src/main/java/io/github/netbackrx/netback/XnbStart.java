@@ -124,13 +124,11 @@ final class XnbStart implements RxEngine {
         q.setReqCons(first + used);
         q.setRspProdPvt(first + used);
         q.slotsUsed += used;
-        if (ctx.log != null) {
-            int meta = 0;
-            for (int s = 0; s < used; s++) {
-                meta += !error && plan.slotIsExtra(s) ? 0 : 1;
-            }
-            ctx.log.take(q, p.tag, meta, plan.opCount(), used, q.reqCons());
+        int meta = 0;
+        for (int s = 0; s < used; s++) {
+            meta += !error && plan.slotIsExtra(s) ? 0 : 1;
         }
+        ctx.took(q, p, meta, plan.opCount(), used);
         q.completed(p, error, used);
     }
 }

@@ -94,10 +94,16 @@ public final class GuestRxSimulation {
     private final Guest[] guests;
     private final ArrayDeque<Pending> arrivals = new ArrayDeque<>();
     private final List<Input> history = new ArrayList<>();
+    private final boolean payloadFree;
+    /** Where each packet's lifecycle goes: the builder's listener at once, or a timed host in front of it. */
+    Lifecycle lifecycle;
+
     private long nextId;
 
     private GuestRxSimulation(Builder b) {
         this.config = b;
+        this.payloadFree = b.payloadFree;
+        this.lifecycle = new Direct(b.listener);
         backend = hypervisor.createDomain(BACKEND_DOMID);
         peer = hypervisor.createDomain(PEER_DOMID);
         Netback.Builder nb = Netback.builder(hypervisor, backend);
@@ -124,14 +130,24 @@ public final class GuestRxSimulation {
 
     // ---- one guest -----------------------------------------------------------------------------
 
-    /** A packet sent and not yet delivered, dropped or errored. */
-    private static final class Pending {
+    /**
+     * A packet sent and not yet delivered, dropped or errored: its id, guest, queue, layout, bytes
+     * (null when payload-free) and what the backend did with it.
+     */
+    static final class Pending {
         final long id;
         final int guest;
         final int queue;
         final Skb skb;
         final byte[] data;
+        /** Its responses carry {@code NETIF_RSP_ERROR}. */
         boolean error;
+        /** Ring slots its responses took (set when they were written). */
+        int slots;
+        /** The timed host's: when it arrived, and when the action that wrote its responses ended. */
+        long arrivedAt;
+
+        long visibleAt;
 
         Pending(long id, int guest, int queue, Skb skb, byte[] data) {
             this.id = id;
@@ -139,6 +155,72 @@ public final class GuestRxSimulation {
             this.queue = queue;
             this.skb = skb;
             this.data = data;
+        }
+    }
+
+    /**
+     * Where the simulation reports each packet's lifecycle. {@link Direct} tells the builder's
+     * {@link PacketListener} at once; a {@code TimedHost} puts itself in front of it and tells it
+     * each step at the simulated time it happens.
+     */
+    interface Lifecycle {
+        /** {@code start_xmit} queued the packet. */
+        void admitted(Pending p);
+
+        /** The packet was dropped before reaching the ring (at the qdisc, by {@code start_xmit} or later by the backend). */
+        void dropped(Pending p, DropReason reason);
+
+        /** An action took the packet ({@link VifListener#taken}). */
+        void taken(Pending p, int context, long action);
+
+        /** Its responses were written and pushed ({@code p.slots}, {@code p.error} are set). */
+        void responded(Pending p);
+
+        /** Netfront accepted it ({@code packet} carries its id). */
+        void delivered(Pending p, ReceivedPacket packet);
+
+        /** Netfront dropped it because its responses carry {@code NETIF_RSP_ERROR}. */
+        void errored(Pending p, RejectReason reason);
+
+        /** Netfront dropped it by one of its rules. */
+        void rejected(Pending p, RejectReason reason);
+    }
+
+    /** Tells the listener at once. */
+    private record Direct(PacketListener listener) implements Lifecycle {
+        @Override
+        public void admitted(Pending p) {
+            listener.admitted(p.id, p.guest, p.queue);
+        }
+
+        @Override
+        public void dropped(Pending p, DropReason reason) {
+            listener.dropped(p.id, p.guest, reason);
+        }
+
+        @Override
+        public void taken(Pending p, int context, long action) {
+            listener.taken(p.id, p.guest, context, action);
+        }
+
+        @Override
+        public void responded(Pending p) {
+            listener.responded(p.id, p.guest, p.slots, p.error);
+        }
+
+        @Override
+        public void delivered(Pending p, ReceivedPacket packet) {
+            listener.delivered(p.id, p.guest, packet);
+        }
+
+        @Override
+        public void errored(Pending p, RejectReason reason) {
+            listener.errored(p.id, p.guest);
+        }
+
+        @Override
+        public void rejected(Pending p, RejectReason reason) {
+            listener.rejected(p.id, p.guest, reason);
         }
     }
 
@@ -188,8 +270,14 @@ public final class GuestRxSimulation {
             vif = vb.peer(peer)
                     .listener(new VifListener() {
                         @Override
+                        public void taken(long tag, int context, long action) {
+                            lifecycle.taken(queued.get(tag), context, action);
+                        }
+
+                        @Override
                         public void responded(long tag, boolean error, int slots) {
                             Pending p = queued.remove(tag);
+                            p.slots = slots;
                             if (slots == 0) {
                                 // answered with no response at all (FreeBSD's 16-bit size wrapped to
                                 // 0): the guest never sees it
@@ -197,14 +285,14 @@ public final class GuestRxSimulation {
                                 return;
                             }
                             p.error = error;
+                            p.slots = slots;
                             onRing.get(p.queue).addLast(p);
+                            lifecycle.responded(p);
                         }
 
                         @Override
                         public void dropped(long tag, DropReason reason) {
-                            queued.remove(tag);
-                            dropped++;
-                            droppedBy.merge(reason, 1L, Long::sum);
+                            drop(queued.remove(tag), reason);
                         }
                     })
                     .build();
@@ -226,13 +314,24 @@ public final class GuestRxSimulation {
                                 Pending p = onRing.get(queue).pollFirst();
                                 if (p != null && p.error) {
                                     errored++;
+                                    lifecycle.errored(p, reason);
                                 } else {
                                     dropped++;
+                                    if (p != null) {
+                                        lifecycle.rejected(p, reason);
+                                    }
                                 }
                             }
                         },
                         b.guestKernel);
             }
+        }
+
+        /** Counts a packet dropped before the ring and reports it. */
+        void drop(Pending p, DropReason reason) {
+            dropped++;
+            droppedBy.merge(reason, 1L, Long::sum);
+            lifecycle.dropped(p, reason);
         }
 
         private void accept(int queue, ReceivedPacket packet) {
@@ -242,9 +341,18 @@ public final class GuestRxSimulation {
             if (p == null || !matches(p, packet, vif.policy(), netfronts[queue].kernel())) {
                 mismatched++;
             }
-            if (config.keepReceived) {
-                received.add(packet);
+            if (p == null) {
+                // more packets than were put on the ring: counted as mismatched, no one to report
+                if (config.keepReceived) {
+                    received.add(packet);
+                }
+                return;
             }
+            ReceivedPacket identified = packet.withId(p.id);
+            if (config.keepReceived) {
+                received.add(identified);
+            }
+            lifecycle.delivered(p, identified);
         }
 
         /** The backend takes this guest's events; a kicked thread runs its ring's action. */
@@ -281,13 +389,16 @@ public final class GuestRxSimulation {
                 q.addLast(p);
             } else {
                 qdiscDropped++;
-                dropped++;
+                drop(p, DropReason.QDISC_FULL);
             }
         }
 
         void xmit(Pending p) {
             queued.put(p.id, p);
-            vif.startXmit(p.skb, p.data, p.id);
+            boolean admitted = p.data == null ? vif.startXmit(p.skb, p.id) : vif.startXmit(p.skb, p.data, p.id);
+            if (admitted) {
+                lifecycle.admitted(p);
+            }
         }
 
         void poll() {
@@ -329,11 +440,13 @@ public final class GuestRxSimulation {
                     errored,
                     arriving + waiting() + queued.size() + onRings(),
                     qdiscDropped,
+                    droppedBy,
                     vif.statistics(),
                     Sums.netfront(nfs));
         }
     }
 
+    /** Whether the guest got what was sent: the bytes (when carried, else the length), GSO and checksum state. */
     private static boolean matches(Pending p, ReceivedPacket r, PackingPolicy policy, GuestKernel kernel) {
         ChecksumState expected =
                 p.skb.hasGso() && kernel == GuestKernel.CURRENT ? ChecksumState.PARTIAL : p.skb.checksum();
@@ -341,7 +454,7 @@ public final class GuestRxSimulation {
             // xnb_mbufc2pkt sets data_validated only together with csum_blank, for CSUM_DELAY_DATA
             expected = ChecksumState.NONE;
         }
-        return r.contentEquals(p.data)
+        return (p.data == null ? r.length() == p.skb.length() : r.contentEquals(p.data))
                 && r.gsoSize() == p.skb.gsoSize()
                 && r.gsoType() == p.skb.gsoType()
                 && r.checksum() == expected;
@@ -376,24 +489,141 @@ public final class GuestRxSimulation {
      *
      * @param guest the guest, {@code 0 .. guests() - 1}
      * @param skb the packet's layout
-     * @param data its bytes ({@code skb.length()} of them; copied)
-     * @return the packet's number (0, 1, 2, ... over all guests: the {@code pkt=} of the event log)
+     * @param data its bytes ({@code skb.length()} of them; copied, or only checked for their length
+     *     in a {@link Builder#payloadFree(boolean) payload-free} simulation)
+     * @return the packet's number (0, 1, 2, ... over all guests: the {@code pkt=} of the event log),
+     *     which every lifecycle event ({@link PacketListener}) and the {@link ReceivedPacket#id()} of
+     *     the delivered packet carry
      * @throws IllegalArgumentException if there is no such guest or {@code data} does not hold {@code
      *     skb.length()} bytes
      */
     public long send(int guest, Skb skb, byte[] data) {
         Objects.requireNonNull(skb, "skb");
-        Guest g = guest(guest);
+        Objects.requireNonNull(data, "data");
+        guest(guest);
         if (data.length != skb.length()) {
             throw new IllegalArgumentException(
                     "send: " + data.length + " data bytes for a packet of length " + skb.length());
         }
-        byte[] copy = data.clone();
-        record(new Send(guest, skb, copy));
-        long id = nextId++;
+        return enqueue(guest, skb, payloadFree ? null : data.clone());
+    }
+
+    /**
+     * Hands a packet without its bytes to the host stack for guest 0 (payload-free, see {@link
+     * #send(int, Skb)}).
+     *
+     * @param skb the packet's layout
+     * @return the packet's number
+     * @throws IllegalStateException if the simulation carries bytes ({@link Builder#payloadFree})
+     */
+    public long send(Skb skb) {
+        return send(0, skb);
+    }
+
+    /**
+     * Hands a packet without its bytes to the host stack for a guest, in a {@link
+     * Builder#payloadFree(boolean) payload-free} simulation: everything happens as for {@link
+     * #send(int, Skb, byte[])}, but no packet data is carried.
+     *
+     * @param guest the guest, {@code 0 .. guests() - 1}
+     * @param skb the packet's layout
+     * @return the packet's number (0, 1, 2, ... over all guests)
+     * @throws IllegalArgumentException if there is no such guest
+     * @throws IllegalStateException if the simulation carries bytes: a packet without bytes would
+     *     fail its byte-for-byte check
+     */
+    public long send(int guest, Skb skb) {
+        Objects.requireNonNull(skb, "skb");
+        guest(guest);
+        if (!payloadFree) {
+            throw new IllegalStateException(
+                    "send without bytes: this simulation carries and checks every byte; build it payloadFree(true)");
+        }
+        return enqueue(guest, skb, null);
+    }
+
+    /** @return whether the simulation carries no packet bytes ({@link Builder#payloadFree(boolean)}) */
+    public boolean payloadFree() {
+        return payloadFree;
+    }
+
+    private long enqueue(int guest, Skb skb, byte[] data) {
+        record(new Send(guest, skb, data));
+        Pending p = newPending(nextId++, guest, skb, data);
+        arrivals.addLast(p);
+        return p.id;
+    }
+
+    // ---- what the timed host drives (package-private) --------------------------------------------
+
+    /** @return a fresh packet id */
+    long reserveId() {
+        return nextId++;
+    }
+
+    /** A packet sent to a guest, counted, its queue chosen; it is not yet given to the host stack. */
+    Pending newPending(long id, int guest, Skb skb, byte[] data) {
+        Guest g = guests[guest];
         g.sent++;
-        arrivals.addLast(new Pending(id, guest, g.vif.selectQueue(skb), skb, copy));
-        return id;
+        return new Pending(id, guest, g.vif.selectQueue(skb), skb, data);
+    }
+
+    /** The packet reaches the host stack now: {@code start_xmit} or the qdisc. */
+    void arrive(Pending p) {
+        guests[p.guest].arrive(p);
+    }
+
+    /** Feeds a guest's qdiscs to {@code start_xmit} while their queues run. */
+    void feedWaiting(int guest) {
+        guests[guest].feedWaiting();
+    }
+
+    /** @return whether the guest notified the backend on that queue and the backend has not taken it */
+    boolean backendEventPending(int guest, int queue) {
+        return guests[guest].channels[queue].first().pending();
+    }
+
+    /** The backend takes the guest's event on one queue ({@code netif_be_int}, ...); no action runs here. */
+    void takeBackendEvent(int guest, int queue) {
+        Guest g = guests[guest];
+        if (g.channels[queue].first().takePending()) {
+            g.vif.frontendEvent(queue);
+        }
+    }
+
+    /** @return whether the backend notified the guest on that queue and the guest has not polled since */
+    boolean guestEventPending(int guest, int queue) {
+        return guests[guest].channels[queue].second().pending();
+    }
+
+    /** The guest's netfront on one queue takes its event and polls (consumes what is published). */
+    void guestPoll(int guest, int queue) {
+        Guest g = guests[guest];
+        g.channels[queue].second().takePending();
+        g.netfronts[queue].poll();
+    }
+
+    /** The guest's netfront posts a buffer for every slot it consumed, then holds posting again. */
+    void guestRefill(int guest, int queue) {
+        Netfront nf = guests[guest].netfronts[queue];
+        nf.faults().resumePosting();
+        nf.refill();
+        nf.faults().stopPosting();
+    }
+
+    /** Every netfront posts only when {@link #guestRefill} says so (the timed host refills after processing). */
+    void holdPosting() {
+        for (Guest g : guests) {
+            for (int k = 0; k < g.netfronts.length; k++) {
+                g.netfronts[k].faults().stopPosting();
+                g.channels[k].first().takePending(); // the buffers posted at build time need no event
+            }
+        }
+    }
+
+    /** @return the queues (rings) per guest */
+    int queues() {
+        return config.queues;
     }
 
     /**
@@ -517,8 +747,8 @@ public final class GuestRxSimulation {
 
     /**
      * @param guest a guest
-     * @return the drops of that guest's vif, by reason (the qdisc's are {@link
-     *     SimulationStatistics#qdiscDropped()})
+     * @return that guest's drops before the ring, by reason: its vif's, and its qdisc's as {@link
+     *     DropReason#QDISC_FULL} (the same as {@link SimulationStatistics#droppedBy()})
      */
     public Map<DropReason, Long> dropReasons(int guest) {
         return Map.copyOf(guest(guest).droppedBy);
@@ -745,7 +975,7 @@ public final class GuestRxSimulation {
     private record Send(int guest, Skb skb, byte[] data) implements Input {
         @Override
         public void replay(GuestRxSimulation s) {
-            s.send(guest, skb, data);
+            s.enqueue(guest, skb, data);
         }
     }
 
@@ -862,8 +1092,39 @@ public final class GuestRxSimulation {
         private boolean replayable;
         private boolean keepReceived = true;
         private GuestKernel guestKernel = GuestKernel.CURRENT;
+        private boolean payloadFree;
+        private PacketListener listener = PacketListener.NONE;
 
         private Builder() {}
+
+        /**
+         * @param l told each packet's lifecycle: admitted or dropped, taken by an action, responded,
+         *     then delivered, errored or rejected (default: nothing). In a {@code TimedHost} it is told
+         *     each at the simulated time it happens.
+         * @return this
+         */
+        public Builder listener(PacketListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /** @return the listener set (the timed host puts itself in front of it) */
+        PacketListener listener() {
+            return listener;
+        }
+
+        /**
+         * @param free whether to run without packet bytes (default false): packets are sent with
+         *     {@link GuestRxSimulation#send(int, Skb)} (bytes given to the other {@code send} are
+         *     ignored), frames are allocated and granted, copy ops issued and checked, responses
+         *     written and consumed exactly as with bytes, so every counter is the same; what is
+         *     checked on delivery is the length, GSO and checksum state, not the bytes. For long runs.
+         * @return this
+         */
+        public Builder payloadFree(boolean free) {
+            this.payloadFree = free;
+            return this;
+        }
 
         /**
          * @param settings applied to the backend's builder: profile, CPUs, groups, queues allowed,
@@ -956,6 +1217,10 @@ public final class GuestRxSimulation {
         public Builder replayable(boolean r) {
             this.replayable = r;
             return this;
+        }
+
+        boolean isReplayable() {
+            return replayable;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.github.netbackrx.sim;
 
+import io.github.netbackrx.netback.DropReason;
 import io.github.netbackrx.netback.VifStatistics;
 import io.github.netbackrx.netfront.NetfrontStatistics;
 import io.github.netbackrx.netfront.RejectReason;
@@ -33,6 +34,23 @@ final class Sums {
         return new NetfrontStatistics(received, bytes, rejected, by, consumed, posted, notifications, fixups);
     }
 
+    /** {@code later - earlier}, field by field (rejections by reason too, zero counts left out). */
+    static NetfrontStatistics minus(NetfrontStatistics later, NetfrontStatistics earlier) {
+        Map<RejectReason, Long> by = new EnumMap<>(RejectReason.class);
+        by.putAll(later.rejectedBy());
+        earlier.rejectedBy().forEach((r, n) -> by.merge(r, -n, Long::sum));
+        by.values().removeIf(n -> n == 0);
+        return new NetfrontStatistics(
+                later.packetsReceived() - earlier.packetsReceived(),
+                later.bytesReceived() - earlier.bytesReceived(),
+                later.packetsRejected() - earlier.packetsRejected(),
+                by,
+                later.responsesConsumed() - earlier.responsesConsumed(),
+                later.requestsPosted() - earlier.requestsPosted(),
+                later.notifications() - earlier.notifications(),
+                later.gsoChecksumFixups() - earlier.gsoChecksumFixups());
+    }
+
     static VifStatistics vif(List<VifStatistics> all) {
         long[] s = new long[14];
         for (VifStatistics v : all) {
@@ -57,7 +75,9 @@ final class Sums {
 
     static SimulationStatistics simulation(List<SimulationStatistics> all) {
         long[] s = new long[8];
+        Map<DropReason, Long> by = new EnumMap<>(DropReason.class);
         for (SimulationStatistics g : all) {
+            g.droppedBy().forEach((r, n) -> by.merge(r, n, Long::sum));
             s[0] += g.sent();
             s[1] += g.delivered();
             s[2] += g.deliveredBytes();
@@ -76,6 +96,7 @@ final class Sums {
                 s[5],
                 s[6],
                 s[7],
+                by,
                 vif(all.stream().map(SimulationStatistics::vif).toList()),
                 netfront(all.stream().map(SimulationStatistics::netfront).toList()));
     }

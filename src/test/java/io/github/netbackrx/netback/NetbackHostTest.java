@@ -240,8 +240,8 @@ class NetbackHostTest {
                         .profile(EngineProfile.FREEBSD)
                         .build())
                 .build();
-        g.netfront.stopPosting();
-        g.netfront.writeReqProd(0); // nothing posted: every packet waits (EAGAIN)
+        g.netfront.faults().stopPosting();
+        g.netfront.faults().writeReqProd(0); // nothing posted: every packet waits (EAGAIN)
         int queued = 0;
         for (int i = 0; i < 300; i++) {
             queued += v.startXmit(head(60), new byte[60], i) ? 1 : 0;

@@ -278,7 +278,7 @@ class EngineBaselineTest {
                     fault();
                 }
             }
-            netfront.resumePosting();
+            netfront.faults().resumePosting();
             for (int i = 0; i < 400 && (!backlog.isEmpty() || vif.queuedPackets() > 0); i++) {
                 step();
             }
@@ -293,19 +293,19 @@ class EngineBaselineTest {
             int k = rnd.nextInt(400);
             try {
                 if (k == 0) {
-                    netfront.stopPosting();
+                    netfront.faults().stopPosting();
                 } else if (k < 8 && netfront.postingStopped()) {
-                    netfront.resumePosting();
+                    netfront.faults().resumePosting();
                 } else if (k == 8) {
-                    netfront.revokeGrant(back.reqCons());
+                    netfront.faults().revokeGrant(back.reqCons());
                 } else if (k == 9) {
-                    netfront.makeGrantReadOnly(back.reqCons());
+                    netfront.faults().makeGrantReadOnly(back.reqCons());
                 } else if (k == 10) {
-                    netfront.grantToWrongDomain(back.reqCons(), 2);
+                    netfront.faults().grantToWrongDomain(back.reqCons(), 2);
                 } else if (k == 11) {
-                    netfront.setGrefBeyondTable(back.reqCons());
+                    netfront.faults().setGrefBeyondTable(back.reqCons());
                 } else if (k == 12 && s.seed() % 3 == 0) {
-                    netfront.writeReqProd(ring.reqProd() + 5000); // a front end scribbling: disables the vif
+                    netfront.faults().writeReqProd(ring.reqProd() + 5000); // a front end scribbling: disables the vif
                 }
             } catch (IllegalArgumentException e) {
                 digest("fault refused");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PageCrossingThroughTheEngineTest {
 
     private static GuestRxSimulation sim(PackingPolicy policy) {
-        return GuestRxSimulation.builder().policy(policy).build();
+        return GuestRxSimulation.builder().vif(v -> v.policy(policy)).build();
     }
 
     private static byte[] bytes(Skb skb) {

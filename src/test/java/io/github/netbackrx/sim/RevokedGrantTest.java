@@ -18,7 +18,8 @@ class RevokedGrantTest {
     @ParameterizedTest
     @EnumSource(EngineProfile.class)
     void aRevokedRequestErrorsItsPacketUnderEveryProfile(EngineProfile profile) {
-        GuestRxSimulation sim = GuestRxSimulation.builder().profile(profile).build();
+        GuestRxSimulation sim =
+                GuestRxSimulation.builder().backend(b -> b.profile(profile)).build();
         Skb skb = Skb.builder().head(0, 100).build();
         byte[] data = new byte[100];
         java.util.Arrays.fill(data, (byte) 0x5a);
