@@ -346,6 +346,13 @@ final class VifQueue {
         p.estimate = estimate;
         p.frameCount = 0;
         p.released = false;
+        // the per-action state starts as a fresh record's (an engine may rely on it: rx.c never clears error)
+        p.error = false;
+        p.firstIndex = 0;
+        p.slotCount = 0;
+        p.metaSlots = 0;
+        p.ops = 0;
+        p.batchIndex = 0;
         if (p.areaStart.length < areas) {
             p.areaStart = new int[Math.max(areas, 2 * p.areaStart.length)];
         }
