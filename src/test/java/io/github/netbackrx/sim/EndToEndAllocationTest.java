@@ -43,7 +43,7 @@ class EndToEndAllocationTest {
             data[i] = w.payload(i, skbs[i].length());
         }
         GuestRxSimulation sim = build(guests, free, false);
-        int warm = 40;
+        int warm = 100;
         int measured = 200;
         long before = 0;
         for (int b = 0; b < warm + measured; b++) {
@@ -58,9 +58,11 @@ class EndToEndAllocationTest {
         assertThat(s.sent()).isEqualTo((long) BURST * (warm + measured));
         assertThat(s.delivered()).isEqualTo(s.sent());
         assertThat(s.mismatched()).isZero();
+        // one object per packet would be at least 16 B x 12,800 = 204,800 B; what a warm loop may
+        // still see is a rare one-off (a pool or table reaching a new peak, the JIT), not per packet
         assertThat(allocated)
                 .as("bytes allocated by %d packets of %s", BURST * measured, mix)
-                .isLessThan(1024);
+                .isLessThan(4096);
 
         // the meter sees the loop: keeping the packets allocates each one's bytes
         GuestRxSimulation keeping = build(guests, free, true);
