@@ -3,7 +3,10 @@
  *
  * <p>{@code io.github.netbackrx.core} is the small public model (packets, the netif wire records,
  * the packing policies); {@code io.github.netbackrx.ring} the shared RX ring page and its wire
- * layouts; the other exported packages add the hypervisor, the backend engine, the guest frontend and the trace format. The command line is not exported.
+ * layouts; {@code xen}, {@code netback}, {@code netfront} and {@code trace} add the hypervisor, the
+ * backend, the guest frontend and the trace formats; {@code sim} wires them into a host of guests;
+ * {@code bugs}, the catalogue of historic guest-RX bugs replayed on the model, is API too. The
+ * command line ({@code cli}) is not exported.
  */
 module io.github.netbackrx {
     requires static info.picocli;

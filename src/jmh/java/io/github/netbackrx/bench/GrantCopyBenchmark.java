@@ -76,7 +76,10 @@ public class GrantCopyBenchmark {
     private void fill() {
         batch.clear();
         for (int k = 0; k < OPS; k++) {
-            batch.add(false, srcFrames[k], Hypervisor.DOMID_SELF, srcOffsets[k], true, grefs[k], GUEST, 0, opSize);
+            batch.op()
+                    .sourceGmfn(srcFrames[k], Hypervisor.DOMID_SELF, srcOffsets[k])
+                    .destGref(grefs[k], GUEST, 0)
+                    .add(opSize);
         }
     }
 

@@ -57,6 +57,7 @@ public final class Main implements Callable<Integer> {
             SimulateCommand.class,
             RunCommand.class,
             CalibrateCommand.class,
+            SweepCommand.class,
             CompareCommand.class,
             LayoutCommand.class,
             BugsCommand.class,

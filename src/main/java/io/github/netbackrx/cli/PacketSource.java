@@ -31,6 +31,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -113,8 +114,17 @@ final class PacketSource {
                     "seed of the workload, and for simulate of a trace's packet bytes (default:" + " ${DEFAULT-VALUE})")
     private long seed;
 
-    /** The packets read whole, the words naming them, and (for a capture) the frames' bytes. */
-    record Loaded(String description, String unit, int firstNumber, ParsedTrace trace, List<byte[]> payloads) {
+    /**
+     * The packets read whole, the words naming them, and (for a capture) the frames' bytes and
+     * timestamps in nanoseconds (null otherwise).
+     */
+    record Loaded(
+            String description,
+            String unit,
+            int firstNumber,
+            ParsedTrace trace,
+            List<byte[]> payloads,
+            long[] timestamps) {
         /**
          * Reports errors on standard error as {@code UNIT N: reason} in the source's own numbering
          * ({@code line N} of a trace, {@code frame N} of a capture, {@code packet I} of a workload).
@@ -234,6 +244,11 @@ final class PacketSource {
         /** @return the bytes of the packet just read, when the source has its own (a capture), else null */
         default byte[] payload() {
             return null;
+        }
+
+        /** @return the capture time of the frame just read in nanoseconds (a capture), else -1 */
+        default long timestamp() {
+            return -1;
         }
 
         /** @return whether the packet just read is a frame cut by the capture's snapshot length */
@@ -451,6 +466,7 @@ final class PacketSource {
         List<TracePacket> list = new ArrayList<>();
         List<LineError> errors = new ArrayList<>();
         List<byte[]> payloads = capture != null ? new ArrayList<>() : null;
+        long[] times = capture != null ? new long[16] : null;
         try (input;
                 Pass pass = input.pass()) {
             while (pass.next()) {
@@ -461,6 +477,10 @@ final class PacketSource {
                 list.add(pass.packet());
                 if (payloads != null) {
                     payloads.add(pass.payload());
+                    if (list.size() > times.length) {
+                        times = Arrays.copyOf(times, 2 * times.length);
+                    }
+                    times[list.size() - 1] = pass.timestamp();
                 }
             }
         } catch (IOException e) {
@@ -472,7 +492,13 @@ final class PacketSource {
             err.flush();
             return null;
         }
-        return new Loaded(input.description, input.unit, input.firstNumber, new ParsedTrace(list, errors), payloads);
+        return new Loaded(
+                input.description,
+                input.unit,
+                input.firstNumber,
+                new ParsedTrace(list, errors),
+                payloads,
+                times == null ? null : Arrays.copyOf(times, list.size()));
     }
 
     /** Why a file cannot be read, in plain words, or null when it can be opened. */
@@ -567,6 +593,11 @@ final class PacketSource {
         @Override
         public byte[] payload() {
             return pass.payload();
+        }
+
+        @Override
+        public long timestamp() {
+            return pass.timestamp();
         }
 
         @Override
@@ -666,6 +697,11 @@ final class PacketSource {
         @Override
         public byte[] payload() {
             return frame.bytes();
+        }
+
+        @Override
+        public long timestamp() {
+            return frame.timestampNanos();
         }
 
         @Override

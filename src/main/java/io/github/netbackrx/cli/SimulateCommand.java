@@ -7,6 +7,7 @@ import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.EventSink;
 import io.github.netbackrx.sim.GuestRxSimulation;
 import io.github.netbackrx.sim.SimulationStatistics;
+import io.github.netbackrx.sim.TimedHost;
 import io.github.netbackrx.trace.Workload;
 import io.github.netbackrx.trace.WorkloadMix;
 import java.io.BufferedWriter;
@@ -16,7 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import org.apache.commons.csv.CSVPrinter;
@@ -123,6 +126,54 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
             description = "write the engine's event log (docs/engine-format.md) to FILE")
     private Path events;
 
+    @Option(
+            names = "--rate",
+            paramLabel = "PPS",
+            description = "a timed run (docs/timing.md): each guest is offered PPS packets per second in simulated time"
+                    + " (--arrivals), the backend's contexts and the guests' vCPUs priced by the default cost model;"
+                    + " prints latency percentiles, throughput and utilisation per context")
+    private Double rate;
+
+    @Option(
+            names = "--arrivals",
+            paramLabel = "KIND",
+            defaultValue = "poisson",
+            description =
+                    "with --rate: poisson (seeded by --seed) or constant (evenly spaced) (default: ${DEFAULT-VALUE})")
+    private String arrivals;
+
+    @Option(
+            names = "--timestamps",
+            description = "a timed run whose packets arrive at the times of the --capture file's frames (looped to"
+                    + " reach --packets)")
+    private boolean timestamps;
+
+    @Option(
+            names = "--payload-free",
+            description = "timed runs: carry no packet bytes (layouts, slots, ops, hypercalls and notifications only;"
+                    + " the same counters, nothing verified)")
+    private boolean payloadFree;
+
+    @Option(
+            names = "--backend-cpus",
+            paramLabel = "N",
+            description = "timed runs: the CPUs the backend's contexts share (default: one per context)")
+    private Integer backendCpus;
+
+    @Option(
+            names = "--series",
+            paramLabel = "FILE.csv",
+            description = "timed runs: write a time series to FILE.csv, a row per --interval (delivered, dropped,"
+                    + " latency p99, utilisation per context)")
+    private Path series;
+
+    @Option(
+            names = "--interval",
+            paramLabel = "NS",
+            defaultValue = "1000000",
+            description = "the --series interval in simulated nanoseconds (default: ${DEFAULT-VALUE})")
+    private long interval;
+
     @Mixin
     private OutputFormat.Option format;
 
@@ -169,6 +220,7 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
                     : Simulator.Feed.repeating(skbs, input.payloads());
             feeds = g -> feed;
             count = packets != null ? packets : skbs.size() * guests;
+            captureTimes = input.timestamps();
             name = input.description();
         }
         if (noisy != null) {
@@ -177,14 +229,18 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
             feeds = g -> g == 0 ? Simulator.Feed.of(Workload.of(mix, source.seed())) : common.apply(g);
             name = name + ", guest 0 workload " + mix.label();
         }
+        if (timestamps && captureTimes == null) {
+            throw usage("--timestamps needs --capture FILE (a trace or workload has no times)");
+        }
         int total = rounds != null ? rounds : count;
         ProgressBar progress = new ProgressBar(
                 "simulate",
                 total,
                 err,
-                main().terminal() && format.format() == OutputFormat.TEXT && total >= PROGRESS_MIN);
+                main().terminal() && format.format() == OutputFormat.TEXT && total >= PROGRESS_MIN && !timed());
         Simulator.Result result;
-        try (EventFile log = events == null ? null : new EventFile(events)) {
+        try (EventFile log = events == null ? null : new EventFile(events);
+                SeriesFile seriesFile = series == null ? null : new SeriesFile(series)) {
             Simulator.Options o = new Simulator.Options(
                     profile,
                     policy,
@@ -196,7 +252,19 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
                     rounds == null ? 0 : rounds,
                     actionsPerRound == null ? 0 : actionsPerRound,
                     log);
-            result = Simulator.run(o, feeds, name, progress);
+            if (timed()) {
+                Simulator.Timing timing = new Simulator.Timing(
+                        rate == null ? 0 : rate,
+                        "constant".equals(arrivals),
+                        timestamps ? captureTimes : null,
+                        payloadFree,
+                        backendCpus == null ? 0 : backendCpus,
+                        interval,
+                        seriesFile);
+                result = Simulator.runTimed(o, timing, feeds, name);
+            } else {
+                result = Simulator.run(o, feeds, name, progress);
+            }
         }
         switch (format.format()) {
             case JSON -> Simulator.printJson(result, out);
@@ -204,6 +272,13 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
             default -> Simulator.printText(result, out);
         }
         return result.total().mismatched() == 0 ? ExitStatus.OK : ExitStatus.FINDING;
+    }
+
+    /** The capture's frame times, when the source is a capture. */
+    private long[] captureTimes;
+
+    private boolean timed() {
+        return rate != null || timestamps;
     }
 
     private void validate() {
@@ -237,6 +312,41 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
         if (actionsPerRound != null && actionsPerRound < 1) {
             throw usage("--actions-per-round " + actionsPerRound + ": must be at least 1");
         }
+        if (rate != null && !(rate > 0 && rate <= 1e9)) {
+            throw usage("--rate " + rate + ": must be above 0 and at most 10^9 packets per second");
+        }
+        if (rate != null && timestamps) {
+            throw usage("--rate and --timestamps exclude each other (the capture's times are the arrivals)");
+        }
+        if (!"poisson".equals(arrivals) && !"constant".equals(arrivals)) {
+            throw usage("--arrivals " + arrivals + ": must be poisson or constant");
+        }
+        if (!timed()) {
+            for (String[] o : new String[][] {
+                {"--payload-free", payloadFree ? "" : null},
+                {"--backend-cpus", backendCpus != null ? "" : null},
+                {"--series", series != null ? "" : null},
+                {"--arrivals", spec.commandLine().getParseResult().hasMatchedOption("--arrivals") ? "" : null},
+                {"--interval", spec.commandLine().getParseResult().hasMatchedOption("--interval") ? "" : null}
+            }) {
+                if (o[1] != null) {
+                    throw usage(o[0] + " applies to a timed run (--rate or --timestamps)");
+                }
+            }
+        } else {
+            if (rounds != null) {
+                throw usage("--rounds applies to the untimed run: a timed run offers packets at --rate");
+            }
+            if (actionsPerRound != null) {
+                throw usage("--actions-per-round applies to the untimed run: in a timed run time is the budget");
+            }
+        }
+        if (backendCpus != null && (backendCpus < 1 || backendCpus > 4096)) {
+            throw usage("--backend-cpus " + backendCpus + ": must be 1..4096");
+        }
+        if (interval < 1) {
+            throw usage("--interval " + interval + ": must be at least 1 ns");
+        }
         if (noisy != null) {
             try {
                 WorkloadMix.fromLabel(noisy);
@@ -261,6 +371,65 @@ final class SimulateCommand extends CommandBase implements Callable<Integer> {
             }
         }
         out.flush();
+    }
+
+    /**
+     * The {@code --series} file: a CSV row per interval of a timed run, its header written with the
+     * first row (the contexts' number is known then).
+     */
+    private static final class SeriesFile implements TimedHost.IntervalListener, AutoCloseable {
+        private final BufferedWriter w;
+        private CSVPrinter csv;
+
+        SeriesFile(Path file) throws IOException {
+            this.w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void interval(TimedHost.Interval i) {
+            try {
+                if (csv == null) {
+                    List<String> header = new ArrayList<>(List.of(
+                            "interval",
+                            "start_ns",
+                            "end_ns",
+                            "arrived",
+                            "delivered",
+                            "dropped",
+                            "errored",
+                            "latency_p99_ns",
+                            "latency_max_ns"));
+                    for (int c = 0; c < i.utilisation().size(); c++) {
+                        header.add("utilisation_" + c);
+                    }
+                    csv = OutputFormat.csv(w, header.toArray(String[]::new));
+                }
+                List<Object> row = new ArrayList<>(List.of(
+                        i.index(),
+                        i.start(),
+                        i.end(),
+                        i.arrived(),
+                        i.delivered(),
+                        i.dropped(),
+                        i.errored(),
+                        i.latencyP99(),
+                        i.latencyMax()));
+                for (double u : i.utilisation()) {
+                    row.add(String.format(Locale.ROOT, "%.4f", u));
+                }
+                csv.printRecord(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (csv != null) {
+                csv.close();
+            }
+            w.close();
+        }
     }
 
     /** The {@code --events} file: one line per event, written as the engine runs. */

@@ -1,7 +1,5 @@
 package io.github.netbackrx.cli;
 
-import io.github.netbackrx.core.ChecksumState;
-import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.PackingPolicy;
@@ -10,9 +8,14 @@ import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.EventSink;
 import io.github.netbackrx.netback.Netback;
+import io.github.netbackrx.sim.Arrivals;
 import io.github.netbackrx.sim.GuestRxSimulation;
+import io.github.netbackrx.sim.LatencyHistogram;
 import io.github.netbackrx.sim.SimulationStatistics;
+import io.github.netbackrx.sim.TimedHost;
+import io.github.netbackrx.sim.TimedReport;
 import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -60,46 +63,31 @@ final class Simulator {
             List<SimulationStatistics> guests,
             List<ContextStatistics> contexts,
             long hypercalls,
-            long notifications) {}
+            long notifications,
+            TimedReport timed,
+            boolean payloadFree) {}
 
     /**
-     * The built-in realistic mix: MTU frames (some with a head crossing a page), small ACKs, 64 KiB
-     * GSO packets in page fragments, packets of many small fragments, packets with foreign
-     * fragments.
+     * How a timed run ({@link TimedHost}) offers its packets: each guest at {@code rate} packets per
+     * second (a seeded Poisson process, or evenly spaced when {@code constant}), or at the times of
+     * a capture's frames ({@code timestamps}, looped to reach the packet count).
+     *
+     * @param rate packets per second per guest, or 0 with {@code timestamps}
+     * @param constant evenly spaced arrivals instead of Poisson
+     * @param timestamps a capture's frame times in nanoseconds, or null
+     * @param payloadFree no bytes carried (layouts, slots, ops and counters only)
+     * @param backendCpus CPUs the contexts share (0: one each)
+     * @param interval the time series' interval in nanoseconds, with {@code series}
+     * @param series told each interval, or null
      */
-    static Skb builtInPacket(SplittableRandom rnd) {
-        int kind = rnd.nextInt(100);
-        Skb.Builder b = Skb.builder();
-        if (kind < 35) {
-            int len = 1514;
-            b.head(rnd.nextInt(8) == 0 ? 3000 + rnd.nextInt(1000) : 64 + rnd.nextInt(64), len);
-            b.checksum(ChecksumState.UNNECESSARY);
-        } else if (kind < 65) {
-            b.head(64 + rnd.nextInt(2000), 66).checksum(ChecksumState.PARTIAL);
-        } else if (kind < 80) {
-            b.head(128, 66);
-            for (int k = 0; k < 16; k++) {
-                b.frag(0, 4096);
-            }
-            b.gso(1448, rnd.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6).checksum(ChecksumState.PARTIAL);
-        } else if (kind < 90) {
-            b.head(128, 54 + rnd.nextInt(100));
-            int frags = 4 + rnd.nextInt(13);
-            for (int k = 0; k < frags; k++) {
-                int len = 64 + rnd.nextInt(193);
-                b.frag(rnd.nextInt(4096 - len), len);
-            }
-            b.checksum(ChecksumState.PARTIAL);
-        } else {
-            b.head(128, 66);
-            int frags = 1 + rnd.nextInt(3);
-            for (int k = 0; k < frags; k++) {
-                b.foreignFrag(rnd.nextInt(2) * 2048, 1448);
-            }
-            b.checksum(ChecksumState.NONE);
-        }
-        return b.build();
-    }
+    record Timing(
+            double rate,
+            boolean constant,
+            long[] timestamps,
+            boolean payloadFree,
+            int backendCpus,
+            long interval,
+            TimedHost.IntervalListener series) {}
 
     /**
      * Where one guest's packets and their bytes come from. Both methods share the guest's random
@@ -129,9 +117,9 @@ final class Simulator {
             return data;
         }
 
-        /** The built-in realistic mix, random bytes. */
+        /** The built-in mix ({@link WorkloadMix#BUILT_IN}) from the guest's random source, random bytes. */
         static Feed builtIn() {
-            return (i, rnd) -> builtInPacket(rnd);
+            return (i, rnd) -> Workload.packet(WorkloadMix.BUILT_IN, rnd);
         }
 
         /** A list of packets, repeated as often as needed, random bytes. */
@@ -247,7 +235,89 @@ final class Simulator {
                 sim.guestStatistics(),
                 sim.contextStatistics(),
                 sim.netback().hypercalls(),
-                sim.netback().notifications());
+                sim.netback().notifications(),
+                null,
+                false);
+    }
+
+    /**
+     * Runs a timed simulation ({@link TimedHost}): {@code options.packets()} packets shared out
+     * among the guests as {@link #run} does, each guest an open-loop source at the times {@code
+     * timing} gives; then runs until every packet is delivered, dropped or errored.
+     *
+     * @param feeds each guest's packet source
+     */
+    static Result runTimed(Options o, Timing timing, IntFunction<Feed> feeds, String source) {
+        TimedHost.Builder tb = TimedHost.builder()
+                .simulation(sb -> sb.guests(o.guests())
+                        .queues(o.queues())
+                        .payloadFree(timing.payloadFree())
+                        .backend(b -> configure(b, o))
+                        .vif(v -> {
+                            if (o.policy() != null) {
+                                v.policy(o.policy());
+                            }
+                        }));
+        if (timing.backendCpus() > 0) {
+            tb.backendCpus(timing.backendCpus());
+        }
+        if (timing.series() != null) {
+            tb.interval(timing.interval(), timing.series());
+        }
+        TimedHost host = tb.build();
+        int n = o.guests();
+        for (int g = 0; g < n; g++) {
+            Feed feed = feeds.apply(g);
+            // the layouts and the bytes draw from streams of their own, so that a payload-free run (which
+            // asks for no bytes) offers the same packets as a run with bytes
+            SplittableRandom rnd = new SplittableRandom(o.seed() + g);
+            SplittableRandom bytes = rnd.split();
+            long count = o.packets() / n + (g < o.packets() % n ? 1 : 0);
+            Arrivals arrivals;
+            if (timing.timestamps() != null) {
+                arrivals = Arrivals.loop(timing.timestamps());
+            } else if (timing.constant()) {
+                arrivals = Arrivals.constant(timing.rate());
+            } else {
+                // a stream of its own per guest, apart from the packets' random source
+                arrivals = Arrivals.poisson(
+                        timing.rate(),
+                        new SplittableRandom(o.seed() + g).split().nextLong());
+            }
+            host.addSource(
+                    g,
+                    arrivals,
+                    new TimedHost.Feed() {
+                        @Override
+                        public Skb packet(long index) {
+                            Skb skb = feed.packet(index, rnd);
+                            return o.queues() > 1 && !skb.hasHash() ? withFlowHash(skb, rnd.nextInt()) : skb;
+                        }
+
+                        @Override
+                        public byte[] payload(long index, Skb skb) {
+                            return feed.payload(index, skb, bytes);
+                        }
+                    },
+                    count);
+        }
+        host.run();
+        SimulationStatistics total = host.statistics();
+        List<SimulationStatistics> guests = new java.util.ArrayList<>(n);
+        for (int g = 0; g < n; g++) {
+            guests.add(host.statistics(g));
+        }
+        return new Result(
+                o,
+                source,
+                host.vif(0).policy(),
+                total,
+                guests,
+                host.contextStatistics(),
+                host.netback().hypercalls(),
+                host.netback().notifications(),
+                host.report(),
+                timing.payloadFree());
     }
 
     private static void configure(Netback.Builder b, Options o) {
@@ -348,8 +418,97 @@ final class Simulator {
                         s.errored()));
             }
         }
-        out.print("\n" + (st.mismatched() == 0 ? "all delivered bytes verified\n" : "DELIVERED BYTES DIFFER\n"));
+        if (r.timed() != null) {
+            printTimed(r.timed(), out);
+        }
+        boolean bytes = !r.payloadFree();
+        out.print("\n"
+                + (!bytes
+                        ? "payload-free: no byte carried, none verified\n"
+                        : st.mismatched() == 0 ? "all delivered bytes verified\n" : "DELIVERED BYTES DIFFER\n"));
         out.flush();
+    }
+
+    /** The timed run's lines: latency percentiles, throughput, utilisation per context, drops by reason. */
+    private static void printTimed(TimedReport t, PrintWriter out) {
+        out.print("\n");
+        LatencyHistogram l = t.latency();
+        line(
+                out,
+                "latency",
+                l.count() == 0
+                        ? "none delivered"
+                        : String.format(
+                                Locale.ROOT,
+                                "p50 %s, p90 %s, p99 %s, max %s (arrival to delivery)",
+                                micros(l.percentile(50)),
+                                micros(l.percentile(90)),
+                                micros(l.percentile(99)),
+                                micros(l.max())));
+        line(
+                out,
+                "throughput",
+                String.format(
+                        Locale.ROOT,
+                        "%.0f packets/s, %.3f Gbit/s (offered %.0f packets/s over %.3f ms)",
+                        t.throughputPps(),
+                        t.throughputBitsPerSecond() / 1e9,
+                        t.offeredPps(),
+                        t.duration() / 1e6));
+        StringBuilder u = new StringBuilder();
+        for (TimedReport.ContextLoad c : t.contexts()) {
+            if (u.length() > 0) {
+                u.append(", ");
+            }
+            u.append(String.format(Locale.ROOT, "%s %d %.1f%%", c.kind(), c.context(), 100 * c.utilisation()));
+        }
+        line(out, "utilisation", u.toString());
+        if (!t.droppedBy().isEmpty() || !t.rejectedBy().isEmpty()) {
+            StringBuilder d = new StringBuilder();
+            t.droppedBy()
+                    .forEach((k, v) -> d.append(d.length() > 0 ? ", " : "")
+                            .append(k)
+                            .append(' ')
+                            .append(v));
+            t.rejectedBy()
+                    .forEach((k, v) -> d.append(d.length() > 0 ? ", " : "")
+                            .append("rejected ")
+                            .append(k)
+                            .append(' ')
+                            .append(v));
+            line(out, "drops by reason", d.toString());
+        }
+    }
+
+    private static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.2f us", nanos / 1e3);
+    }
+
+    /** The timed keys of the JSON object (docs/output-formats.md). */
+    private static void timedJson(TimedReport t, JsonGenerator j) {
+        LatencyHistogram l = t.latency();
+        j.writeName("latency_ns");
+        j.writeStartObject();
+        j.writeNumberProperty("p50", l.percentile(50));
+        j.writeNumberProperty("p90", l.percentile(90));
+        j.writeNumberProperty("p99", l.percentile(99));
+        j.writeNumberProperty("max", l.max());
+        j.writeEndObject();
+        j.writeNumberProperty("throughput_pps", Math.round(t.throughputPps() * 10) / 10.0);
+        j.writeNumberProperty("throughput_bps", Math.round(t.throughputBitsPerSecond()));
+        j.writeNumberProperty("offered_pps", Math.round(t.offeredPps() * 10) / 10.0);
+        j.writeNumberProperty("duration_ns", t.duration());
+        j.writeName("utilisation");
+        j.writeStartArray();
+        for (TimedReport.ContextLoad c : t.contexts()) {
+            j.writeNumber(Math.round(c.utilisation() * 10_000) / 10_000.0);
+        }
+        j.writeEndArray();
+        j.writeName("dropped_by");
+        j.writeStartObject();
+        t.droppedBy().forEach((k, v) -> j.writeNumberProperty(k.name(), v));
+        t.rejectedBy().forEach((k, v) -> j.writeNumberProperty("REJECTED_" + k.name(), v));
+        j.writeEndObject();
     }
 
     private static double share(SimulationStatistics guest, SimulationStatistics total) {
@@ -385,6 +544,10 @@ final class Simulator {
             j.writeNumberProperty("notifications", r.notifications());
             j.writeNumberProperty("queueStops", st.vif().queueStops());
             j.writeNumberProperty("queueWakes", st.vif().queueWakes());
+            if (r.timed() != null) {
+                j.writeBooleanProperty("payloadFree", r.payloadFree());
+                timedJson(r.timed(), j);
+            }
             j.writeName("contexts");
             j.writeStartArray();
             for (ContextStatistics c : r.contexts()) {

@@ -38,7 +38,8 @@ final class WorkloadsCommand extends CommandBase implements Callable<Integer> {
             index = "0",
             arity = "0..1",
             paramLabel = "NAME",
-            description = "a workload: mtu, tcp-bulk, small-frags, imix, jumbo, mixed")
+            description =
+                    "a workload: mtu, tcp-bulk, small-frags, imix, jumbo, mixed; synthetic: built-in, edges, crossing, random")
     private String name;
 
     @Option(

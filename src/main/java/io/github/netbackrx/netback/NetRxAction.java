@@ -90,10 +90,11 @@ final class NetRxAction extends PeekEngine {
 
     /**
      * The 2010 {@code netif_be_start_xmit} test for {@code netbk_copy_skb}: {@code skb_headlen +
-     * offset_in_page(data) >= PAGE_SIZE}, so a head that ends exactly at its page end is copied too.
+     * offset_in_page(data) >= PAGE_SIZE}, so a head that ends exactly at its page end is copied too;
+     * a head starting in a later page of its compound page is taken at its offset in that page.
      */
     static boolean headReachesPageEnd(Skb skb) {
-        return skb.headOffset() + skb.headLength() >= Netif.PAGE_SIZE;
+        return (skb.headOffset() & (Netif.PAGE_SIZE - 1)) + skb.headLength() >= Netif.PAGE_SIZE;
     }
 
     /** {@code netbk_copy_skb}: a fresh head in one page, the rest in full-page local fragments. */

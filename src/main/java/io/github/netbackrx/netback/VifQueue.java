@@ -4,6 +4,7 @@ import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.InvalidPacketException;
 import io.github.netbackrx.core.Netif;
+import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.PolicyViolationException;
 import io.github.netbackrx.core.Skb;
@@ -432,28 +433,24 @@ final class VifQueue {
         int srcOffset = pl.opSourceOffset(i);
         int k = p.areaStart[area] + srcOffset / Netif.PAGE_SIZE;
         int offset = srcOffset % Netif.PAGE_SIZE;
-        if (p.grefs[k] >= 0) {
-            return b.add(
-                    true,
-                    p.grefs[k],
-                    vif.peer.domid(),
-                    offset,
-                    true,
-                    Integer.toUnsignedLong(destGref),
-                    vif.frontendDomid,
-                    pl.opDestOffset(i),
-                    pl.opLength(i));
+        int len = pl.opLength(i);
+        if (vif.packer.policy() == PackingPolicy.PER_FRAG) {
+            // the pre-2010 netbk_gop_frag: a fragment's op names frags[i].page (its first frame) with
+            // the whole page_offset; gnttab_copy's offset and len are u16; Xen checks the bounds
+            if (area > 0) {
+                k = p.areaStart[area];
+                offset = srcOffset & 0xFFFF;
+            }
+            len &= 0xFFFF;
         }
-        return b.add(
-                false,
-                p.frames[k],
-                Hypervisor.DOMID_SELF,
-                offset,
-                true,
-                Integer.toUnsignedLong(destGref),
-                vif.frontendDomid,
-                pl.opDestOffset(i),
-                pl.opLength(i));
+        GrantCopyBatch.Op op = b.op();
+        if (p.grefs[k] >= 0) {
+            op.sourceGref(p.grefs[k], vif.peer.domid(), offset);
+        } else {
+            op.sourceGmfn(p.frames[k], Hypervisor.DOMID_SELF, offset);
+        }
+        return op.destGref(Integer.toUnsignedLong(destGref), vif.frontendDomid, pl.opDestOffset(i))
+                .add(len);
     }
 
     /**

@@ -182,7 +182,7 @@ public final class GuestRxSimulation {
 
     /**
      * Where the simulation reports each packet's lifecycle. {@link Direct} tells the builder's
-     * {@link PacketListener} at once; a {@code TimedHost} puts itself in front of it and tells it
+     * {@link PacketListener} at once; a {@link TimedHost} puts itself in front of it and tells it
      * each step at the simulated time it happens.
      */
     interface Lifecycle {
@@ -322,7 +322,6 @@ public final class GuestRxSimulation {
                                 return;
                             }
                             p.error = error;
-                            p.slots = slots;
                             onRing.get(p.queue).addLast(p);
                             lifecycle.responded(p);
                         }
@@ -1231,7 +1230,7 @@ public final class GuestRxSimulation {
 
         /**
          * @param l told each packet's lifecycle: admitted or dropped, taken by an action, responded,
-         *     then delivered, errored or rejected (default: nothing). In a {@code TimedHost} it is told
+         *     then delivered, errored or rejected (default: nothing). In a {@link TimedHost} it is told
          *     each at the simulated time it happens.
          * @return this
          */

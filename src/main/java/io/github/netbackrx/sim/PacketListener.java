@@ -20,8 +20,8 @@ import io.github.netbackrx.netfront.RejectReason;
  * SimulationStatistics}: {@code delivered}, {@code errored}, and {@code dropped} = the packets
  * dropped plus those rejected.
  *
- * <p>Calls happen inside {@link GuestRxSimulation#step()}; in a {@code TimedHost}, inside {@code
- * TimedHost.advanceTo(long)} at the simulated time of each step ({@code TimedHost.now()}): {@code
+ * <p>Calls happen inside {@link GuestRxSimulation#step()}; in a {@link TimedHost}, inside {@link
+ * TimedHost#advanceTo(long)} at the simulated time of each step ({@link TimedHost#now()}): {@code
  * responded} when the action that wrote the responses ends, {@code delivered} (and the other two
  * ends at the guest) when the guest's vCPU has processed the packet. A listener must not call back
  * into the simulation.

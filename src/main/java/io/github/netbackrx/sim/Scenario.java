@@ -54,6 +54,22 @@ public final class Scenario {
     /** Most vifs a scenario may have. */
     public static final int MAX_NETIFS = 64;
 
+    /**
+     * Longest line a scenario may have, in characters. A longer line (or input without line ends,
+     * such as {@code /dev/zero}) is an error that ends the reading, so memory stays bounded.
+     */
+    public static final int MAX_LINE_LENGTH = 4096;
+
+    /**
+     * Most command lines a scenario may hold. A scenario is held in memory (it is replayed more than
+     * once), so its length is bounded; a longer one is refused at the first line beyond the bound.
+     * Long traffic belongs in {@code simulate}, which streams.
+     */
+    public static final int MAX_COMMANDS = 100_000;
+
+    /** Most bad lines reported; reading stops at the next one. */
+    public static final int MAX_ERRORS = 100;
+
     /** The scripted front ends' ring slots. */
     private static final int SLOTS = RxRing.SIZE;
 
@@ -162,8 +178,20 @@ public final class Scenario {
         int start = DEFAULT_START;
         boolean first = true;
         int lineNo = 0;
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
+        StringBuilder buffer = new StringBuilder(128);
+        for (String line = boundedLine(r, buffer); line != null; line = boundedLine(r, buffer)) {
             lineNo++;
+            if (line == TOO_LONG) {
+                errors.add(new LineError(
+                        lineNo,
+                        "line longer than " + MAX_LINE_LENGTH + " characters (a scenario line is at most a few"
+                                + " hundred); reading stops here"));
+                break;
+            }
+            if (errors.size() == MAX_ERRORS) {
+                errors.add(new LineError(lineNo, MAX_ERRORS + " bad lines reported; reading stops here"));
+                break;
+            }
             String t = line.strip();
             if (t.isEmpty() || t.startsWith("#")) {
                 continue;
@@ -187,12 +215,19 @@ public final class Scenario {
                     }
                     continue;
                 }
+                if (commands.size() == MAX_COMMANDS) {
+                    errors.add(new LineError(
+                            lineNo,
+                            "more than " + MAX_COMMANDS + " command lines (the most a scenario may hold; long"
+                                    + " traffic belongs in simulate); reading stops here"));
+                    break;
+                }
                 commands.add(command(lineNo, w, t, netifs));
             } catch (Bad e) {
                 errors.add(new LineError(lineNo, e.getMessage()));
             }
         }
-        if (first) {
+        if (first && errors.isEmpty()) {
             errors.add(
                     new LineError(Math.max(1, lineNo), "empty scenario: the first line must be 'netifs N [start=X]'"));
         }
@@ -317,6 +352,36 @@ public final class Scenario {
     }
 
     /** A bad line, turned into a {@link LineError}. */
+    /** What {@link #boundedLine} returns for a line longer than {@link #MAX_LINE_LENGTH}. */
+    private static final String TOO_LONG = new String("(too long)");
+
+    /**
+     * The next line of {@code r} without its end ({@code \n}, {@code \r\n} or {@code \r}), null at
+     * the end of the input, or {@link #TOO_LONG} once a line exceeds {@link #MAX_LINE_LENGTH}
+     * characters (never more than that many are held).
+     */
+    private static String boundedLine(BufferedReader r, StringBuilder buffer) throws IOException {
+        buffer.setLength(0);
+        int c = r.read();
+        if (c < 0) {
+            return null;
+        }
+        while (c >= 0 && c != '\n' && c != '\r') {
+            if (buffer.length() == MAX_LINE_LENGTH) {
+                return TOO_LONG;
+            }
+            buffer.append((char) c);
+            c = r.read();
+        }
+        if (c == '\r') {
+            r.mark(1);
+            if (r.read() != '\n') {
+                r.reset();
+            }
+        }
+        return buffer.toString();
+    }
+
     private static final class Bad extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -2,6 +2,7 @@ package io.github.netbackrx.trace;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.GsoType;
+import io.github.netbackrx.core.HashType;
 import io.github.netbackrx.core.KernelLimits;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.Skb;
@@ -21,9 +22,13 @@ import java.util.SplittableRandom;
  *   byte[] bytes = w.payload(0, first.length());    // its bytes, from the same seed
  * </pre>
  *
- * <p>Every packet is valid ({@link Skb.Builder#build()}), has a non-empty head, at most {@link
- * KernelLimits#MAX_SKB_FRAGS_2010} fragments, and keeps its head and every fragment within one 4096-byte
- * page, so every packing policy accepts it. Not thread-safe: one workload per thread.
+ * <p>Every packet is valid ({@link Skb.Builder#build()}) and has at most {@link
+ * KernelLimits#MAX_SKB_FRAGS_2010} fragments; a packet of a {@link WorkloadMix#realistic()
+ * realistic} mix has a non-empty head and keeps its head and every fragment within one 4096-byte
+ * page, so every packing policy accepts it. This class is the project's one packet generator: the
+ * command line's built-in mix and the tests' random packets are its synthetic mixes, drawn through
+ * {@link #packet(WorkloadMix, SplittableRandom)} when the caller shares its random source. Not
+ * thread-safe: one workload per thread.
  */
 public final class Workload {
     /** {@code NET_SKB_PAD}: the headroom before {@code skb->data} in a freshly allocated head. */
@@ -98,7 +103,7 @@ public final class Workload {
      */
     public Skb next() {
         generated++;
-        return packet(mix, random);
+        return packet(mix, this.random);
     }
 
     /**
@@ -154,14 +159,28 @@ public final class Workload {
 
     // ---- the mixes ------------------------------------------------------------------------------
 
-    private static Skb packet(WorkloadMix mix, SplittableRandom r) {
-        return switch (mix) {
-            case MTU -> mtu(r, false);
-            case TCP_BULK -> tcpBulk(r, false);
-            case SMALL_FRAGS -> smallFrags(r, false);
-            case IMIX -> imix(r, false);
-            case JUMBO -> jumbo(r, false);
-            case MIXED -> mixed(r);
+    /**
+     * One packet of {@code mix} drawn from the caller's random source: for a simulation that draws
+     * packets and other values (bytes, hashes) from one seeded stream. {@link #next()} is this with
+     * the workload's own source.
+     *
+     * @param mix the mix
+     * @param random the source the packet's choices are drawn from
+     * @return a valid packet
+     */
+    public static Skb packet(WorkloadMix mix, SplittableRandom random) {
+        Objects.requireNonNull(random, "random");
+        return switch (Objects.requireNonNull(mix, "mix")) {
+            case MTU -> mtu(random, false);
+            case TCP_BULK -> tcpBulk(random, false);
+            case SMALL_FRAGS -> smallFrags(random, false);
+            case IMIX -> imix(random, false);
+            case JUMBO -> jumbo(random, false);
+            case MIXED -> mixed(random);
+            case BUILT_IN -> builtIn(random);
+            case EDGES -> edges(random);
+            case CROSSING -> crossing(random);
+            case RANDOM -> random(random);
         };
     }
 
@@ -257,6 +276,162 @@ public final class Workload {
             frag(b, 0, len, foreign);
             rest -= len;
         }
+        return b.build();
+    }
+
+    // ---- the synthetic mixes ----------------------------------------------------------------------
+
+    private static Skb builtIn(SplittableRandom r) {
+        int kind = r.nextInt(100);
+        Skb.Builder b = Skb.builder();
+        if (kind < 35) {
+            b.head(r.nextInt(8) == 0 ? 3000 + r.nextInt(1000) : 64 + r.nextInt(64), 1500 + ETH);
+            b.checksum(ChecksumState.UNNECESSARY);
+        } else if (kind < 65) {
+            b.head(64 + r.nextInt(2000), 66).checksum(ChecksumState.PARTIAL);
+        } else if (kind < 80) {
+            b.head(128, 66);
+            for (int k = 0; k < 16; k++) {
+                b.frag(0, Netif.PAGE_SIZE);
+            }
+            b.gso(MSS, r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6).checksum(ChecksumState.PARTIAL);
+        } else if (kind < 90) {
+            b.head(128, 54 + r.nextInt(100));
+            int frags = 4 + r.nextInt(13);
+            for (int k = 0; k < frags; k++) {
+                int len = 64 + r.nextInt(193);
+                b.frag(r.nextInt(Netif.PAGE_SIZE - len), len);
+            }
+            b.checksum(ChecksumState.PARTIAL);
+        } else {
+            b.head(128, 66);
+            int frags = 1 + r.nextInt(3);
+            for (int k = 0; k < frags; k++) {
+                b.foreignFrag(r.nextInt(2) * HALF_PAGE, MSS);
+            }
+            b.checksum(ChecksumState.NONE);
+        }
+        return b.build();
+    }
+
+    private static Skb edges(SplittableRandom r) {
+        int maxFrags = KernelLimits.MAX_SKB_FRAGS_2010;
+        int nfrags;
+        int pick = r.nextInt(10);
+        if (pick == 0) {
+            nfrags = maxFrags;
+        } else if (pick <= 2) {
+            nfrags = 0;
+        } else {
+            nfrags = r.nextInt(maxFrags + 1);
+        }
+        Skb.Builder b = Skb.builder();
+        int headLength;
+        int h = r.nextInt(8);
+        if (h <= 1 && nfrags > 0) {
+            headLength = 0;
+        } else if (h == 2) {
+            headLength = Netif.PAGE_SIZE;
+        } else if (h == 3) {
+            headLength = 1 + r.nextInt(128);
+        } else {
+            headLength = 1 + r.nextInt(Netif.PAGE_SIZE);
+        }
+        b.head(edgeOffset(r, headLength), headLength);
+        int fill = headLength; // bytes in the current buffer, as the 2010 walk would see it
+        for (int k = 0; k < nfrags; k++) {
+            int len;
+            int f = r.nextInt(10);
+            int used = fill % Netif.PAGE_SIZE;
+            if (f <= 1) {
+                len = Netif.PAGE_SIZE;
+            } else if (f <= 3 && used != 0) {
+                len = Netif.PAGE_SIZE - used; // exactly fills the current buffer
+            } else if (f == 4 && used != 0) {
+                len = Netif.PAGE_SIZE - used + 1; // one byte too many
+            } else if (f <= 6) {
+                len = 1 + r.nextInt(64);
+            } else {
+                len = 1 + r.nextInt(Netif.PAGE_SIZE);
+            }
+            frag(b, edgeOffset(r, len), len, r.nextInt(4) == 0);
+            fill += len;
+        }
+        if (r.nextBoolean()) {
+            int g = r.nextInt(6);
+            int size = g == 0 ? 1 : g == 1 ? 65535 : 1 + r.nextInt(65535);
+            b.gso(size, r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
+        }
+        b.checksum(ChecksumState.values()[r.nextInt(3)]);
+        return b.build();
+    }
+
+    /** An offset so that {@code offset + length <= 4096}, often 0 or at the very end of the page. */
+    private static int edgeOffset(SplittableRandom r, int length) {
+        int room = Math.min(Netif.PAGE_SIZE - length, Netif.PAGE_SIZE - 1); // an area starts inside its page
+        int o = r.nextInt(4);
+        if (o == 0 || room == 0) {
+            return 0;
+        }
+        if (o == 1) {
+            return room; // ends exactly at the page end
+        }
+        if (o == 2) {
+            return Math.max(0, room - r.nextInt(Math.min(room, 16) + 1)); // near the page end
+        }
+        return r.nextInt(room + 1);
+    }
+
+    private static Skb crossing(SplittableRandom r) {
+        int page = Netif.PAGE_SIZE;
+        int nfrags = r.nextInt(10) == 0 ? KernelLimits.MAX_SKB_FRAGS_2010 : r.nextInt(6);
+        Skb.Builder b = Skb.builder();
+        int headLength = nfrags > 0 && r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(r.nextBoolean() ? 200 : 3 * page);
+        b.head(crossingOffset(r), headLength);
+        for (int k = 0; k < nfrags; k++) {
+            int len = r.nextInt(4) == 0 ? page * (1 + r.nextInt(4)) : 1 + r.nextInt(r.nextBoolean() ? 300 : 4 * page);
+            b.frag(crossingOffset(r), len);
+        }
+        if (r.nextBoolean()) {
+            b.gso(1 + r.nextInt(65535), r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
+        }
+        if (r.nextInt(3) == 0) {
+            b.hash(r.nextInt(), HashType.values()[r.nextInt(4)]);
+        }
+        b.checksum(ChecksumState.values()[r.nextInt(3)]);
+        return b.build();
+    }
+
+    private static int crossingOffset(SplittableRandom r) {
+        int page = Netif.PAGE_SIZE;
+        return switch (r.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> page - 1 - r.nextInt(64);
+            case 2 -> page * r.nextInt(3) + r.nextInt(page);
+            default -> r.nextInt(page);
+        };
+    }
+
+    private static Skb random(SplittableRandom r) {
+        Skb.Builder b = Skb.builder().maxFrags(KernelLimits.MAX_SKB_FRAGS_LATER);
+        int kind = r.nextInt(4);
+        if (kind == 0) {
+            int len = 60 + r.nextInt(1455);
+            b.head(r.nextInt(Netif.PAGE_SIZE + 1 - len), len);
+        } else {
+            int head = r.nextInt(300);
+            b.head(r.nextInt(Netif.PAGE_SIZE - head), head);
+            int frags = 1 + r.nextInt(kind == 3 ? 16 : 6);
+            for (int k = 0; k < frags; k++) {
+                int len = kind == 2 ? 1 + r.nextInt(300) : 1 + r.nextInt(Netif.PAGE_SIZE);
+                int off = r.nextInt(Netif.PAGE_SIZE + 1 - len);
+                frag(b, off, len, r.nextInt(6) == 0);
+            }
+            if (r.nextBoolean()) {
+                b.gso(536 + r.nextInt(9000), r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
+            }
+        }
+        b.checksum(ChecksumState.values()[r.nextInt(3)]);
         return b.build();
     }
 

@@ -1,10 +1,13 @@
 package io.github.netbackrx.trace;
 
 /**
- * The named built-in packet mixes of {@link Workload}, each a model of traffic a Xen backend hands
- * to a guest. Every mix produces only packets whose head and fragments lie within one 4096-byte
- * page, so every packing policy accepts them; what varies is how the bytes are split between the
- * linear head ({@code skb->data}) and the page fragments ({@code skb_shinfo(skb)->frags[]}).
+ * The named built-in packet mixes of {@link Workload}. The {@link #realistic() realistic} ones
+ * each model traffic a Xen backend hands to a guest, and produce only packets whose head and
+ * fragments lie within one 4096-byte page, so every packing policy accepts them; what varies is how
+ * the bytes are split between the linear head ({@code skb->data}) and the page fragments ({@code
+ * skb_shinfo(skb)->frags[]}). The synthetic ones ({@link #BUILT_IN}, {@link #EDGES}, {@link
+ * #CROSSING}, {@link #RANDOM}) are random packets aimed at the model's edges, for tests and
+ * simulations that want them; each says whether its areas stay within their pages.
  *
  * <p>Frame lengths count the 14-byte Ethernet header (the guest receives Ethernet frames) and no
  * frame check sequence. A head allocated by {@code kmalloc} starts {@code NET_SKB_PAD} (64) bytes
@@ -58,14 +61,58 @@ public enum WorkloadMix {
      * come from another guest's transmit: their fragments are foreign pages ({@code PageForeign},
      * granted by that guest), as in guest-to-guest traffic through the backend's bridge.
      */
-    MIXED("mixed", "all of the above (40/20/20/10/10%), a quarter of fragmented packets with foreign fragments");
+    MIXED("mixed", "all of the above (40/20/20/10/10%), a quarter of fragmented packets with foreign fragments"),
+    /**
+     * Synthetic: the command line's built-in mix ({@code netback-rx simulate} without a source, and
+     * the demo): 35% 1514-byte linear frames, one in eight with its head crossing into the next page
+     * (the case {@code netbk_copy_skb} handles), 30% 66-byte acknowledgements, 15% 64 KiB GSO packets
+     * of sixteen full pages, 10% packets of 4 to 16 small fragments, 10% with 1 to 3 foreign
+     * fragments of 1448 bytes.
+     */
+    BUILT_IN(
+            "built-in",
+            "synthetic: MTU frames (some heads crossing a page), ACKs, 64 KiB GSO, small and foreign fragments",
+            false),
+    /**
+     * Synthetic: random packets at the edges of the 2010 packing rule, every area within its page:
+     * up to {@link io.github.netbackrx.core.KernelLimits#MAX_SKB_FRAGS_2010} fragments, empty and
+     * full-page heads, fragments that exactly fill the current buffer or overflow it by one byte,
+     * areas ending at the page end, a quarter of fragments foreign, any GSO size.
+     */
+    EDGES("edges", "synthetic: random packets at the edges of the 2010 rule, every area within its page", false),
+    /**
+     * Synthetic: random packets whose head and fragments may cross 4096-byte frames and start in a
+     * later frame of a compound page, a third with a hash; only the policies without a page rule
+     * ({@code coalesce-compound}, {@code full-page}, {@code freebsd}) accept them all.
+     */
+    CROSSING("crossing", "synthetic: areas crossing 4 KiB frames of compound pages, some hashed", false),
+    /**
+     * Synthetic: random packets within pages: a quarter linear frames of 60 to 1514 bytes, the rest a
+     * head of up to 299 bytes and 1 to 6 fragments (1 to 16 in a quarter; small ones in another
+     * quarter), one fragment in six foreign, half with GSO, any checksum state.
+     */
+    RANDOM("random", "synthetic: random heads and 1..16 fragments within pages, some foreign, half GSO", false);
 
     private final String label;
     private final String summary;
+    private final boolean realistic;
 
     WorkloadMix(String label, String summary) {
+        this(label, summary, true);
+    }
+
+    WorkloadMix(String label, String summary, boolean realistic) {
         this.label = label;
         this.summary = summary;
+        this.realistic = realistic;
+    }
+
+    /**
+     * @return whether the mix models real traffic (its packets then have a non-empty head and keep
+     *     every area within its page); the synthetic mixes exist to exercise the model's edges
+     */
+    public boolean realistic() {
+        return realistic;
     }
 
     /** @return the mix's name on the command line and in documents, e.g. {@code tcp-bulk} */

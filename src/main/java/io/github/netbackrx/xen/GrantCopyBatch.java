@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <p>Each op names a source and a destination, each either a grant reference ({@code
  * GNTCOPY_source_gref}/{@code GNTCOPY_dest_gref} set) in the table of {@code domid}, or a frame
- * number ({@code gmfn}), which Xen accepts only with {@code domid = DOMID_SELF}. {@link
+ * number ({@code gmfn}), which Xen accepts only with {@code domid = DOMID_SELF}; {@link #op()}
+ * appends one. {@link
  * #status(int)} is written by {@link GrantCopyEngine#copy}; it reads 0 before the batch has run.
  */
 public final class GrantCopyBatch {
@@ -30,6 +31,7 @@ public final class GrantCopyBatch {
     private int[] flags;
     private int[] status;
     private int size;
+    private final Op cursor = new Op();
 
     /** A batch with room for 64 ops ({@code COPY_BATCH_SIZE}); it grows when needed. */
     public GrantCopyBatch() {
@@ -68,40 +70,138 @@ public final class GrantCopyBatch {
     }
 
     /**
-     * Appends one op.
+     * Starts a new op: returns this batch's op cursor, emptied. Name the source ({@link
+     * Op#sourceGref} or {@link Op#sourceGmfn}) and the destination ({@link Op#destGref} or {@link
+     * Op#destGmfn}), then {@link Op#add(int)} appends the op:
      *
-     * @param sourceIsGref whether {@code GNTCOPY_source_gref} is set
-     * @param sourceRefOrGmfn {@code source.u}: a grant reference (0 .. 0xFFFFFFFF) or a frame number
-     * @param sourceDomid {@code source.domid}, 0 .. 0xFFFF ({@link Hypervisor#DOMID_SELF} for the caller)
-     * @param sourceOffset {@code source.offset}, 0 .. 0xFFFF
-     * @param destIsGref whether {@code GNTCOPY_dest_gref} is set
-     * @param destRefOrGmfn {@code dest.u}
-     * @param destDomid {@code dest.domid}, 0 .. 0xFFFF
-     * @param destOffset {@code dest.offset}, 0 .. 0xFFFF
-     * @param len {@code len}, 0 .. 0xFFFF
-     * @return the op's index in the batch
-     * @throws IllegalArgumentException if a value does not fit its field of {@code struct gnttab_copy}
+     * <pre>{@code
+     * batch.op().sourceGmfn(frame, Hypervisor.DOMID_SELF, 0).destGref(gref, guest, 0).add(len);
+     * }</pre>
+     *
+     * The cursor is one object per batch, reused for every op, so filling a batch allocates
+     * nothing; starting a new op discards one that was not added.
+     *
+     * @return the op cursor
      */
-    public int add(
-            boolean sourceIsGref,
-            long sourceRefOrGmfn,
-            int sourceDomid,
-            int sourceOffset,
-            boolean destIsGref,
-            long destRefOrGmfn,
-            int destDomid,
-            int destOffset,
-            int len) {
-        checkRef("source", sourceIsGref, sourceRefOrGmfn);
-        checkRef("dest", destIsGref, destRefOrGmfn);
-        checkU16("source.domid", sourceDomid);
-        checkU16("source.offset", sourceOffset);
-        checkU16("dest.domid", destDomid);
-        checkU16("dest.offset", destOffset);
-        checkU16("len", len);
-        int flagBits = (sourceIsGref ? GrantCopyLayout.GNTCOPY_SOURCE_GREF : 0)
-                | (destIsGref ? GrantCopyLayout.GNTCOPY_DEST_GREF : 0);
-        return append(sourceRefOrGmfn, sourceDomid, sourceOffset, destRefOrGmfn, destDomid, destOffset, len, flagBits);
+    public Op op() {
+        return cursor.reset();
+    }
+
+    /**
+     * The reusable cursor through which one {@code struct gnttab_copy} is appended to its {@link
+     * GrantCopyBatch}: each side is set by one call naming whether it is a grant reference ({@code
+     * GNTCOPY_source_gref}/{@code GNTCOPY_dest_gref} set) or a frame number ({@code gmfn}, which
+     * Xen accepts only with {@code domid = DOMID_SELF}). Obtained from {@link GrantCopyBatch#op()};
+     * every value is checked against its field's width when it is set.
+     */
+    public final class Op {
+        private static final int SOURCE = 0;
+        private static final int DEST = 1;
+        private static final int BOTH = 3;
+        private static final int[] GREF_FLAG = {GrantCopyLayout.GNTCOPY_SOURCE_GREF, GrantCopyLayout.GNTCOPY_DEST_GREF};
+        private static final String[] REF_FIELD = {"source", "dest"};
+        private static final String[] DOMID_FIELD = {"source.domid", "dest.domid"};
+        private static final String[] OFFSET_FIELD = {"source.offset", "dest.offset"};
+
+        private int set; // bit 1 << side for each side named since op()
+        private int opFlags;
+        private final long[] ref = new long[2];
+        private final int[] domid = new int[2];
+        private final int[] offset = new int[2];
+
+        private Op() {}
+
+        private Op reset() {
+            set = 0;
+            opFlags = 0;
+            return this;
+        }
+
+        /**
+         * The source is a grant reference in the table of {@code domid} ({@code GNTCOPY_source_gref}).
+         *
+         * @param gref {@code source.u.ref}, 0 .. 0xFFFFFFFF
+         * @param domid {@code source.domid}, 0 .. 0xFFFF
+         * @param offset {@code source.offset}, 0 .. 0xFFFF
+         * @return this cursor
+         * @throws IllegalArgumentException if a value does not fit its field
+         */
+        public Op sourceGref(long gref, int domid, int offset) {
+            return side(SOURCE, true, gref, domid, offset);
+        }
+
+        /**
+         * The source is a frame number of {@code domid} ({@link Hypervisor#DOMID_SELF} for the caller).
+         *
+         * @param gmfn {@code source.u.gmfn}
+         * @param domid {@code source.domid}, 0 .. 0xFFFF
+         * @param offset {@code source.offset}, 0 .. 0xFFFF
+         * @return this cursor
+         * @throws IllegalArgumentException if a value does not fit its field
+         */
+        public Op sourceGmfn(long gmfn, int domid, int offset) {
+            return side(SOURCE, false, gmfn, domid, offset);
+        }
+
+        /**
+         * The destination is a grant reference in the table of {@code domid} ({@code
+         * GNTCOPY_dest_gref}).
+         *
+         * @param gref {@code dest.u.ref}, 0 .. 0xFFFFFFFF
+         * @param domid {@code dest.domid}, 0 .. 0xFFFF
+         * @param offset {@code dest.offset}, 0 .. 0xFFFF
+         * @return this cursor
+         * @throws IllegalArgumentException if a value does not fit its field
+         */
+        public Op destGref(long gref, int domid, int offset) {
+            return side(DEST, true, gref, domid, offset);
+        }
+
+        /**
+         * The destination is a frame number of {@code domid}.
+         *
+         * @param gmfn {@code dest.u.gmfn}
+         * @param domid {@code dest.domid}, 0 .. 0xFFFF
+         * @param offset {@code dest.offset}, 0 .. 0xFFFF
+         * @return this cursor
+         * @throws IllegalArgumentException if a value does not fit its field
+         */
+        public Op destGmfn(long gmfn, int domid, int offset) {
+            return side(DEST, false, gmfn, domid, offset);
+        }
+
+        /**
+         * Appends the op to the batch.
+         *
+         * @param len {@code len}, 0 .. 0xFFFF
+         * @return the op's index in the batch
+         * @throws IllegalArgumentException if {@code len} does not fit u16
+         * @throws IllegalStateException if the source or the destination was not set since {@link
+         *     GrantCopyBatch#op()}
+         */
+        public int add(int len) {
+            checkU16("len", len);
+            if (set != BOTH) {
+                throw new IllegalStateException("gnttab_copy: op without a "
+                        + ((set & (1 << SOURCE)) == 0 ? "source" : "destination")
+                        + " (call sourceGref/sourceGmfn and destGref/destGmfn before add)");
+            }
+            set = 0;
+            return append(
+                    ref[SOURCE], domid[SOURCE], offset[SOURCE], ref[DEST], domid[DEST], offset[DEST], len, opFlags);
+        }
+
+        private Op side(int side, boolean gref, long r, int d, int o) {
+            checkRef(REF_FIELD[side], gref, r);
+            checkU16(DOMID_FIELD[side], d);
+            checkU16(OFFSET_FIELD[side], o);
+            ref[side] = r;
+            domid[side] = d;
+            offset[side] = o;
+            opFlags = gref ? opFlags | GREF_FLAG[side] : opFlags & ~GREF_FLAG[side];
+            set |= 1 << side;
+            return this;
+        }
     }
 
     /**

@@ -28,6 +28,22 @@ class CompareCommandTest {
     }
 
     @Test
+    void faithfulComparesWhatTheUpstreamCodeWrites() {
+        // FreeBSD xnb_rxpkt2rsp: more_data when i < list_len - 1, i counting the GSO extra's response
+        String trace = "head=0+100 frag=0+4096 frag=0+4096 gso=1448/tcpv6 csum=partial\n";
+        CliRun conventions = CliRun.withStdin(trace, "compare", "-");
+        assertThat(conventions.status()).isZero();
+        assertThat(conventions.out())
+                .contains("  freebsd           slots=4 estimate=4 ops=5 bytes/slot=4096,4096,100"
+                        + " first-slot=4096 netfront=accepts findings=-\n");
+        CliRun faithful = CliRun.withStdin(trace, "compare", "--faithful", "-");
+        assertThat(faithful.status()).isEqualTo(ExitStatus.FINDING);
+        assertThat(faithful.out())
+                .contains("  freebsd           slots=4 estimate=4 ops=5 bytes/slot=4096,4096,100"
+                        + " first-slot=4096 netfront=accepts findings=more-data-chain\n");
+    }
+
+    @Test
     void refusalsAreRowsAndFindingsMakeExitOne() {
         CliRun run = CliRun.withStdin("head=0+100 frag=2048+8192\n", "compare", "-");
         assertThat(run.status()).isEqualTo(ExitStatus.FINDING);

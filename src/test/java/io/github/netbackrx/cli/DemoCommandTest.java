@@ -62,6 +62,15 @@ class DemoCommandTest {
     }
 
     @Test
+    void endsWithTheSimulationOfTheBuiltInMix() {
+        String out = demo.out();
+        assertThat(out.indexOf("== simulation: the built-in mix")).isGreaterThan(out.lastIndexOf("\n== policy "));
+        assertThat(out.substring(out.indexOf("== simulation: ")))
+                .contains("5000 packets from the built-in mix")
+                .contains("all delivered bytes verified");
+    }
+
+    @Test
     void theSampleTraceIsListedFirst() {
         String out = demo.out();
         for (String line : DemoCommand.sampleTrace().lines().toList()) {

@@ -88,7 +88,7 @@ class MainTest {
                 .isEqualTo(new CliRun(
                         2,
                         "",
-                        "netback-rx: missing command (one of: plan, simulate, run, calibrate, compare, layout, bugs, workloads, bench, demo, help)\n"
+                        "netback-rx: missing command (one of: plan, simulate, run, calibrate, sweep, compare, layout, bugs, workloads, bench, demo, help)\n"
                                 + "Try 'netback-rx --help' for more information.\n"));
     }
 

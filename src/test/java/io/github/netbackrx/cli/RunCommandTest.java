@@ -115,4 +115,39 @@ class RunCommandTest {
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("netback-rx run: no such file: /no/such/scenario\n");
     }
+
+    @Test
+    void aLineWithoutEndIsRefusedAtTheLimitNotReadWhole() {
+        // input without line ends, like /dev/zero: refused once 4096 characters are held
+        CliRun run = CliRun.withStdin("netifs 1\n" + "\0".repeat(100_000), "run", "-");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("line 2: line longer than 4096 characters");
+        // 4096 characters are still a line (a long comment)
+        CliRun atLimit = CliRun.withStdin("netifs 1\n#" + "x".repeat(4095) + "\npost 0 1\n", "run", "-");
+        assertThat(atLimit.status()).isZero();
+    }
+
+    @Test
+    void aScenarioBeyondTheCommandLimitIsRefusedWithItsLine() {
+        StringBuilder s = new StringBuilder("netifs 1\n");
+        for (int i = 0; i <= io.github.netbackrx.sim.Scenario.MAX_COMMANDS; i++) {
+            s.append("timeout 0\n");
+        }
+        CliRun run = CliRun.withStdin(s.toString(), "run", "-");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err())
+                .startsWith(
+                        "line " + (io.github.netbackrx.sim.Scenario.MAX_COMMANDS + 2) + ": more than 100000 command");
+    }
+
+    @Test
+    void badLinesAreReportedUpToTheLimit() {
+        CliRun run = CliRun.withStdin("netifs 1\n" + "frobnicate\n".repeat(500), "run", "-");
+        assertThat(run.status()).isEqualTo(2);
+        String[] lines = run.err().split("\n");
+        assertThat(lines).hasSize(101);
+        assertThat(lines[100]).isEqualTo("line 102: 100 bad lines reported; reading stops here");
+    }
 }

@@ -2,6 +2,8 @@ package io.github.netbackrx.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,7 @@ class SimulateCommandTest {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
         int wrapped = 0;
         for (int i = 0; i < 400; i++) {
-            io.github.netbackrx.core.Skb skb = Simulator.builtInPacket(rnd);
+            io.github.netbackrx.core.Skb skb = Workload.packet(WorkloadMix.BUILT_IN, rnd);
             Simulator.Feed.builtIn().payload(i, skb, rnd);
             wrapped += skb.length() > 65535 ? 1 : 0;
         }
@@ -88,13 +90,6 @@ class SimulateCommandTest {
         assertThat(CliRun.of("simulate", "--policy", "nope").status()).isEqualTo(2);
         assertThat(CliRun.withStdin("bogus line\n", "simulate", "-").status()).isEqualTo(2);
         assertThat(CliRun.of("simulate", "/no/such/file").status()).isEqualTo(2);
-    }
-
-    @Test
-    void demoEndsWithTheSimulation() {
-        CliRun run = CliRun.of("demo");
-        assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("== simulation: the built-in mix").contains("all delivered bytes verified");
     }
 
     @Test
@@ -142,7 +137,8 @@ class SimulateCommandTest {
         CliRun unknown = CliRun.of("simulate", "--workload", "huge");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err())
-                .contains("unknown workload 'huge' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed)");
+                .contains(
+                        "unknown workload 'huge' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed, built-in, edges, crossing, random)");
         CliRun missing =
                 CliRun.of("simulate", "--capture", dir.resolve("none.pcap").toString());
         assertThat(missing)

@@ -15,7 +15,17 @@ class WorkloadsCommandTest {
         CliRun run = CliRun.of("workloads");
         assertThat(run.status()).isZero();
         assertThat(run.out().lines().map(l -> l.split(" ")[0]))
-                .containsExactly("mtu", "tcp-bulk", "small-frags", "imix", "jumbo", "mixed");
+                .containsExactly(
+                        "mtu",
+                        "tcp-bulk",
+                        "small-frags",
+                        "imix",
+                        "jumbo",
+                        "mixed",
+                        "built-in",
+                        "edges",
+                        "crossing",
+                        "random");
     }
 
     @Test
@@ -39,7 +49,7 @@ class WorkloadsCommandTest {
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err())
                 .startsWith("netback-rx workloads: unknown workload 'bulk' (valid: mtu, tcp-bulk, small-frags, imix,"
-                        + " jumbo, mixed)\n");
+                        + " jumbo, mixed, built-in, edges, crossing, random)\n");
         assertThat(CliRun.of("workloads", "imix", "-n", "-1").status()).isEqualTo(2);
         assertThat(CliRun.of("workloads", "imix", "-n", "x").status()).isEqualTo(2);
     }

@@ -2,6 +2,8 @@ package io.github.netbackrx.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,8 +25,8 @@ class AllocationFreePlanningTest {
         for (int i = 0; i < packets.length; i++) {
             // the policies without a page rule also get packets crossing pages, with hashes
             packets[i] = (i & 1) == 1 && policy != PackingPolicy.COALESCE && policy != PackingPolicy.PER_FRAG
-                    ? RandomPackets.nextCrossing(r)
-                    : RandomPackets.next(r);
+                    ? Workload.packet(WorkloadMix.CROSSING, r)
+                    : Workload.packet(WorkloadMix.EDGES, r);
         }
         RxPacker packer = RxPacker.of(policy);
         PlanBuffer buffer = new PlanBuffer();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.trace.PlanPrinter;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class CoalesceCompoundPackerTest extends PackerContractTest {
         PlanBuffer b = new PlanBuffer();
         int n = (RandomPackets.count() / 2 + SEEDS - 1) / SEEDS;
         for (int i = 0; i < n; i++) {
-            Skb skb = RandomPackets.next(r);
+            Skb skb = Workload.packet(WorkloadMix.EDGES, r);
             int max = MAXES[r.nextInt(MAXES.length)];
             int prefix = r.nextInt(3) == 0 ? FrontendFeatures.bit(GsoType.TCPV6) : 0;
             FrontendFeatures f = new FrontendFeatures(FrontendFeatures.ALL_GSO & ~prefix, prefix, r.nextBoolean());
@@ -110,7 +112,7 @@ class CoalesceCompoundPackerTest extends PackerContractTest {
         SplittableRandom r = new SplittableRandom(max);
         PlanBuffer b = new PlanBuffer();
         for (int i = 0; i < 1000; i++) {
-            Skb skb = RandomPackets.nextCrossing(r);
+            Skb skb = Workload.packet(WorkloadMix.CROSSING, r);
             packer.plan(skb, b);
             assertThat(PlanChecker.check(skb, b)).as(skb.toString()).isEmpty();
             assertThat(b.estimate()).isEqualTo(b.slotCount());

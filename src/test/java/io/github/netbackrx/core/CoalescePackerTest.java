@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.trace.PlanPrinter;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -177,7 +179,7 @@ class CoalescePackerTest extends PackerContractTest {
         PlanBuffer b = new PlanBuffer();
         int planned = 0;
         for (int i = 0; i < 2000; i++) {
-            Skb skb = RandomPackets.next(r);
+            Skb skb = Workload.packet(WorkloadMix.EDGES, r);
             if (skb.headOffset() + skb.headLength() > max) {
                 assertThatThrownBy(() -> packer.plan(skb, b)).isInstanceOf(PolicyViolationException.class);
                 continue;

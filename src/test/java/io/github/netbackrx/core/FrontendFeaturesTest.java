@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.trace.PlanPrinter;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,7 +129,7 @@ class FrontendFeaturesTest {
                 .build();
         PlanBuffer b = new PlanBuffer();
         for (int i = 0; i < 2000; i++) {
-            Skb skb = RandomPackets.nextCrossing(r);
+            Skb skb = Workload.packet(WorkloadMix.CROSSING, r);
             packer.plan(skb, b);
             assertThat(PlanChecker.check(skb, b)).as("%s", skb).isEmpty();
             assertThat(b.slotIsPrefix(0)).isEqualTo(skb.hasGso());

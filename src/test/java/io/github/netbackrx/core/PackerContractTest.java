@@ -3,6 +3,8 @@ package io.github.netbackrx.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ abstract class PackerContractTest {
         PlanBuffer buffer = new PlanBuffer();
         int n = (RandomPackets.count() + SEEDS - 1) / SEEDS;
         for (int i = 0; i < n; i++) {
-            Skb skb = RandomPackets.next(r);
+            Skb skb = Workload.packet(WorkloadMix.EDGES, r);
             packer.plan(skb, buffer);
             List<Finding> findings = PlanChecker.check(skb, buffer);
             assertThat(findings.stream().map(Finding::invariant).toList())
@@ -74,7 +76,7 @@ abstract class PackerContractTest {
         int n = (RandomPackets.count() / 2 + SEEDS - 1) / SEEDS;
         int refused = 0;
         for (int i = 0; i < n; i++) {
-            Skb skb = RandomPackets.nextCrossing(r);
+            Skb skb = Workload.packet(WorkloadMix.CROSSING, r);
             String refusal = expectedRefusal(skb);
             if (refusal != null) {
                 assertThatThrownBy(() -> packer.plan(skb, buffer))

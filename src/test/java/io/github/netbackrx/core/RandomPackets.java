@@ -1,10 +1,9 @@
 package io.github.netbackrx.core;
 
-import java.util.SplittableRandom;
-
 /**
- * Test helper: random valid packets that every policy accepts (each area within one 4096-byte
- * page), biased to the edges of the 2010 rule.
+ * Test helper around the random packets of {@link io.github.netbackrx.trace.Workload}'s synthetic
+ * mixes ({@code EDGES}, {@code CROSSING}): how many to draw, the bytes a packet's areas hold, and a
+ * plan's copies run into slot buffers and read back as a guest would.
  */
 final class RandomPackets {
     static final int PAGE = Netif.PAGE_SIZE;
@@ -13,95 +12,6 @@ final class RandomPackets {
 
     static int count() {
         return Integer.getInteger("netbackrx.randomCount", 20000);
-    }
-
-    static Skb next(SplittableRandom r) {
-        int maxFrags = KernelLimits.MAX_SKB_FRAGS_2010;
-        int nfrags;
-        int pick = r.nextInt(10);
-        if (pick == 0) {
-            nfrags = maxFrags;
-        } else if (pick <= 2) {
-            nfrags = 0;
-        } else {
-            nfrags = r.nextInt(maxFrags + 1);
-        }
-        Skb.Builder b = Skb.builder();
-        int headLength;
-        int h = r.nextInt(8);
-        if (h <= 1 && nfrags > 0) {
-            headLength = 0;
-        } else if (h == 2) {
-            headLength = PAGE;
-        } else if (h == 3) {
-            headLength = 1 + r.nextInt(128);
-        } else {
-            headLength = 1 + r.nextInt(PAGE);
-        }
-        int headOffset = offsetFor(r, headLength);
-        b.head(headOffset, headLength);
-        int fill = headLength; // bytes in the current buffer, as the 2010 walk would see it
-        for (int k = 0; k < nfrags; k++) {
-            int len;
-            int f = r.nextInt(10);
-            if (f <= 1) {
-                len = PAGE;
-            } else if (f <= 3 && fill % PAGE != 0) {
-                len = PAGE - fill % PAGE; // exactly fills the current buffer
-            } else if (f == 4 && fill % PAGE != 0) {
-                len = PAGE - fill % PAGE + 1; // one byte too many
-            } else if (f <= 6) {
-                len = 1 + r.nextInt(64);
-            } else {
-                len = 1 + r.nextInt(PAGE);
-            }
-            int off = offsetFor(r, len);
-            if (r.nextInt(4) == 0) {
-                b.foreignFrag(off, len);
-            } else {
-                b.frag(off, len);
-            }
-            fill += len;
-        }
-        if (r.nextBoolean()) {
-            int g = r.nextInt(6);
-            int size = g == 0 ? 1 : g == 1 ? 65535 : 1 + r.nextInt(65535);
-            b.gso(size, r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
-        }
-        b.checksum(ChecksumState.values()[r.nextInt(3)]);
-        return b.build();
-    }
-
-    /**
-     * A random packet whose areas may cross 4 KiB frames and start in a later frame of a compound
-     * page, with an optional hash: only the policies without a page rule accept it.
-     */
-    static Skb nextCrossing(SplittableRandom r) {
-        int nfrags = r.nextInt(10) == 0 ? KernelLimits.MAX_SKB_FRAGS_2010 : r.nextInt(6);
-        Skb.Builder b = Skb.builder();
-        int headLength = nfrags > 0 && r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(r.nextBoolean() ? 200 : 3 * PAGE);
-        b.head(crossingOffset(r), headLength);
-        for (int k = 0; k < nfrags; k++) {
-            int len = r.nextInt(4) == 0 ? PAGE * (1 + r.nextInt(4)) : 1 + r.nextInt(r.nextBoolean() ? 300 : 4 * PAGE);
-            b.frag(crossingOffset(r), len);
-        }
-        if (r.nextBoolean()) {
-            b.gso(1 + r.nextInt(65535), r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
-        }
-        if (r.nextInt(3) == 0) {
-            b.hash(r.nextInt(), HashType.values()[r.nextInt(4)]);
-        }
-        b.checksum(ChecksumState.values()[r.nextInt(3)]);
-        return b.build();
-    }
-
-    private static int crossingOffset(SplittableRandom r) {
-        return switch (r.nextInt(4)) {
-            case 0 -> 0;
-            case 1 -> PAGE - 1 - r.nextInt(64);
-            case 2 -> PAGE * r.nextInt(3) + r.nextInt(PAGE);
-            default -> r.nextInt(PAGE);
-        };
     }
 
     /**
@@ -131,22 +41,6 @@ final class RandomPackets {
             position += length;
         }
         return count;
-    }
-
-    /** An offset so that {@code offset + length <= 4096}, often 0 or at the very end of the page. */
-    private static int offsetFor(SplittableRandom r, int length) {
-        int room = Math.min(PAGE - length, PAGE - 1); // an area starts inside its page
-        int o = r.nextInt(4);
-        if (o == 0 || room == 0) {
-            return 0;
-        }
-        if (o == 1) {
-            return room; // ends exactly at the page end
-        }
-        if (o == 2) {
-            return Math.max(0, room - r.nextInt(Math.min(room, 16) + 1)); // near the page end
-        }
-        return r.nextInt(room + 1);
     }
 
     /** The byte at {@code offset} of a packet area's page: position- and area-dependent. */

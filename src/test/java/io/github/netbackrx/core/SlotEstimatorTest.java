@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each estimator on hand-worked packets, and the (policy, estimator) pairs that replay the historical
- * under-counts of {@code research/linux-netback-rx.md} §2 as {@code slots-within-estimate} findings.
+ * under-counts of Linux 3.0, 3.6 and 3.14 (the bug catalogue's estimate cases) as {@code
+ * slots-within-estimate} findings.
  */
 class SlotEstimatorTest {
     private static final FrontendFeatures F = FrontendFeatures.DEFAULT;

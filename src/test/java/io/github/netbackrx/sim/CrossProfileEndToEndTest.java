@@ -2,11 +2,11 @@ package io.github.netbackrx.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.netbackrx.core.ChecksumState;
-import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netfront.ReceivedPacket;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,7 +27,7 @@ class CrossProfileEndToEndTest {
         List<Skb> skbs = new ArrayList<>();
         List<byte[]> data = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
-            Skb skb = withinPages(rnd);
+            Skb skb = Workload.packet(WorkloadMix.RANDOM, rnd);
             byte[] d = new byte[skb.length()];
             rnd.nextBytes(d);
             skbs.add(skb);
@@ -66,33 +66,5 @@ class CrossProfileEndToEndTest {
                 assertThat(s.get(i)).isEqualTo(data.get(i));
             }
         }
-    }
-
-    /** A packet whose head and fragments lie within one page each, at most 16 fragments. */
-    static Skb withinPages(SplittableRandom rnd) {
-        Skb.Builder b = Skb.builder().maxFrags(17);
-        int kind = rnd.nextInt(4);
-        if (kind == 0) {
-            int len = 60 + rnd.nextInt(1455);
-            b.head(rnd.nextInt(4097 - len), len);
-        } else {
-            int head = rnd.nextInt(300);
-            b.head(rnd.nextInt(4096 - head), head);
-            int frags = 1 + rnd.nextInt(kind == 3 ? 16 : 6);
-            for (int k = 0; k < frags; k++) {
-                int len = kind == 2 ? 1 + rnd.nextInt(300) : 1 + rnd.nextInt(4096);
-                int off = rnd.nextInt(4097 - len);
-                if (rnd.nextInt(6) == 0) {
-                    b.foreignFrag(off, len);
-                } else {
-                    b.frag(off, len);
-                }
-            }
-            if (rnd.nextBoolean()) {
-                b.gso(536 + rnd.nextInt(9000), rnd.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
-            }
-        }
-        b.checksum(ChecksumState.values()[rnd.nextInt(3)]);
-        return b.build();
     }
 }

@@ -15,6 +15,8 @@ import io.github.netbackrx.netfront.NetfrontListener;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
 import io.github.netbackrx.ring.RxRing;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.Hypervisor;
@@ -81,7 +83,7 @@ class EngineBaselineTest {
                         0,
                         start,
                         seed,
-                        CrossProfileEndToEndTest::withinPages,
+                        r -> Workload.packet(WorkloadMix.RANDOM, r),
                         false));
                 s.add(new Scenario(
                         p.label() + "-random-faults-" + seed,
@@ -113,7 +115,7 @@ class EngineBaselineTest {
                 40,
                 0,
                 8,
-                CrossProfileEndToEndTest::withinPages,
+                r -> Workload.packet(WorkloadMix.RANDOM, r),
                 false));
         s.add(new Scenario(
                 "2010-compound-3.0-estimate",
@@ -133,7 +135,7 @@ class EngineBaselineTest {
                 300,
                 0,
                 10,
-                CrossProfileEndToEndTest::withinPages,
+                r -> Workload.packet(WorkloadMix.RANDOM, r),
                 true));
         s.add(new Scenario(
                 "rx.c-small-copy-array",
@@ -143,7 +145,7 @@ class EngineBaselineTest {
                 16,
                 0,
                 11,
-                CrossProfileEndToEndTest::withinPages,
+                r -> Workload.packet(WorkloadMix.RANDOM, r),
                 true));
         s.add(new Scenario(
                 "freebsd-small-copy-array",
@@ -153,7 +155,7 @@ class EngineBaselineTest {
                 8,
                 0,
                 12,
-                CrossProfileEndToEndTest::withinPages,
+                r -> Workload.packet(WorkloadMix.RANDOM, r),
                 true));
         return s;
     }

@@ -1,6 +1,7 @@
 package io.github.netbackrx.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.netbackrx.core.ChecksumState;
 import io.github.netbackrx.core.KernelLimits;
@@ -224,6 +225,25 @@ class FaultScenarioTest {
         assertThat(got.get(0).contentEquals(sent.get(0))).isTrue();
         assertThat(got.get(1).contentEquals(sent.get(2))).isTrue();
         assertLaterPacketsUnaffected(sim);
+    }
+
+    @Test
+    void aFaultHookThatThrowsIsNotReplayedByCopy() {
+        GuestRxSimulation sim = GuestRxSimulation.builder().replayable(true).build();
+        sim.drain();
+        sim.revokeNextGrant();
+        // the same request again: refused (already tampered) and so not an input of the run
+        assertThatThrownBy(sim::revokeNextGrant)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no untampered outstanding request");
+        send(sim, MTU);
+        sim.drain();
+        GuestRxSimulation copy = sim.copy(); // replaying the refused hook would throw here
+        assertThat(copy.statistics()).isEqualTo(sim.statistics());
+        assertThat(copy.statistics().errored()).isEqualTo(1);
+        send(copy, MTU);
+        copy.drain();
+        assertThat(copy.statistics().delivered()).isEqualTo(sim.statistics().delivered() + 1);
     }
 
     @Test

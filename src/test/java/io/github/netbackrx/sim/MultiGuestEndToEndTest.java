@@ -8,6 +8,8 @@ import io.github.netbackrx.netback.ContextStatistics;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netback.EventSink;
 import io.github.netbackrx.netfront.ReceivedPacket;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +81,7 @@ class MultiGuestEndToEndTest {
         for (int i = 0; i < n; i++) {
             int g = rnd.nextInt(guests);
             Skb skb =
-                    rnd.nextInt(4) == 0 ? RandomEndToEndTest.randomSkb(rnd) : CrossProfileEndToEndTest.withinPages(rnd);
+                    rnd.nextInt(4) == 0 ? RandomEndToEndTest.randomSkb(rnd) : Workload.packet(WorkloadMix.RANDOM, rnd);
             byte[] data = new byte[skb.length()];
             rnd.nextBytes(data);
             sim.send(g, skb, data);
@@ -178,7 +180,7 @@ class MultiGuestEndToEndTest {
                 .keepReceived(false)
                 .build();
         for (int i = 0; i < Math.max(1000, COUNT / 10); i++) {
-            Skb skb = CrossProfileEndToEndTest.withinPages(rnd);
+            Skb skb = Workload.packet(WorkloadMix.RANDOM, rnd);
             byte[] data = new byte[skb.length()];
             rnd.nextBytes(data);
             sim.send(rnd.nextInt(4), skb, data);
@@ -206,7 +208,7 @@ class MultiGuestEndToEndTest {
             skbs.add(new ArrayList<>());
             data.add(new ArrayList<>());
             for (int i = 0; i < perGuest; i++) {
-                Skb skb = CrossProfileEndToEndTest.withinPages(rnd);
+                Skb skb = Workload.packet(WorkloadMix.RANDOM, rnd);
                 byte[] d = new byte[skb.length()];
                 rnd.nextBytes(d);
                 skbs.get(g).add(skb);
@@ -269,7 +271,7 @@ class MultiGuestEndToEndTest {
         }
         int n = Math.max(2000, COUNT / 10);
         for (int i = 0; i < n; i++) {
-            Skb base = CrossProfileEndToEndTest.withinPages(rnd);
+            Skb base = Workload.packet(WorkloadMix.RANDOM, rnd);
             Skb.Builder b = Skb.builder().maxFrags(17).head(base.headOffset(), base.headLength());
             for (int f = 0; f < base.fragCount(); f++) {
                 b.frag(base.fragOffset(f), base.fragLength(f));

@@ -6,6 +6,7 @@ import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,26 @@ class PageCrossingThroughTheEngineTest {
             d[i] = (byte) (i * 31 + 7);
         }
         return d;
+    }
+
+    @Test
+    void everyDataSlotOfThePacketWithTheFailedCopyCarriesNetifRspError() {
+        // pre-2010 net_rx_action: netbk_check_gop gives one status for the packet's ops; make_rx_response
+        // writes it for the head and netbk_add_frag_responses for every fragment, so both slots say -1
+        List<String> events = new ArrayList<>();
+        GuestRxSimulation sim = GuestRxSimulation.builder()
+                .backend(b -> b.events(events::add))
+                .vif(v -> v.policy(PackingPolicy.PER_FRAG))
+                .build();
+        Skb crossing = Skb.builder().head(0, 100).frag(4000, 200).frag(0, 50).build();
+        sim.send(crossing, bytes(crossing));
+        sim.drain();
+        assertThat(events).filteredOn(e -> e.startsWith("gntcopy")).containsExactly("gntcopy ops=3");
+        List<String> responses =
+                events.stream().filter(e -> e.startsWith("rsp ")).toList();
+        assertThat(responses).hasSize(3).allMatch(r -> r.contains(" status=-1 "), "status NETIF_RSP_ERROR");
+        assertThat(sim.statistics().vif().failedCopyOps()).isEqualTo(1);
+        assertThat(sim.statistics().errored()).isEqualTo(1);
     }
 
     @Test

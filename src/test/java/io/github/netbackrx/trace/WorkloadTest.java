@@ -29,6 +29,9 @@ class WorkloadTest {
 
     private static void forEveryMixAndSeed(java.util.function.BiConsumer<WorkloadMix, Long> body) {
         for (WorkloadMix mix : WorkloadMix.values()) {
+            if (!mix.realistic()) {
+                continue; // the synthetic mixes aim at the edges: see syntheticMixes...
+            }
             for (long seed : new long[] {1L, 0x5EEDL, 20100701L, -7L}) {
                 body.accept(mix, seed);
             }
@@ -72,6 +75,66 @@ class WorkloadTest {
         w.next(5);
         assertThat(w.generated()).isEqualTo(5);
         assertThat(w.toString()).isEqualTo("Workload[" + mix.label() + ", seed=42, generated=5]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WorkloadMix.class)
+    void drawingFromTheCallersSourceGivesTheWorkloadsPackets(WorkloadMix mix) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(77);
+        List<Skb> drawn = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            drawn.add(Workload.packet(mix, r));
+        }
+        assertThat(Workload.of(mix, 77).next(100)).isEqualTo(drawn);
+    }
+
+    @Test
+    void theSyntheticMixesReachTheirEdges() {
+        int n = count();
+        int emptyHeads = 0;
+        int fullFrags = 0;
+        int crossing = 0;
+        int hashed = 0;
+        int headsCrossing = 0;
+        int randomAreasOutsideAPage = 0;
+        Workload edges = Workload.of(WorkloadMix.EDGES, 5);
+        Workload cross = Workload.of(WorkloadMix.CROSSING, 5);
+        Workload builtIn = Workload.of(WorkloadMix.BUILT_IN, 5);
+        Workload random = Workload.of(WorkloadMix.RANDOM, 5);
+        for (int i = 0; i < n; i++) {
+            Skb e = edges.next();
+            emptyHeads += e.headLength() == 0 ? 1 : 0;
+            fullFrags += e.fragCount() == KernelLimits.MAX_SKB_FRAGS_2010 ? 1 : 0;
+            assertThat(withinPages(e)).as("edges packet %d: %s", i, e).isTrue();
+            Skb c = cross.next();
+            crossing += withinPages(c) ? 0 : 1;
+            hashed += c.hasHash() ? 1 : 0;
+            Skb b = builtIn.next();
+            headsCrossing += b.headOffset() + b.headLength() > Netif.PAGE_SIZE ? 1 : 0;
+            Skb r = random.next();
+            randomAreasOutsideAPage += withinPages(r) ? 0 : 1;
+            assertThat(r.fragCount()).isLessThanOrEqualTo(16);
+        }
+        assertThat(emptyHeads).isPositive();
+        assertThat(fullFrags).isPositive();
+        assertThat(crossing).isPositive();
+        assertThat(hashed).isPositive();
+        assertThat(headsCrossing).isPositive();
+        assertThat(randomAreasOutsideAPage).isZero();
+        assertThat(java.util.Arrays.stream(WorkloadMix.values()).filter(WorkloadMix::realistic))
+                .containsExactly(
+                        WorkloadMix.MTU,
+                        WorkloadMix.TCP_BULK,
+                        WorkloadMix.SMALL_FRAGS,
+                        WorkloadMix.IMIX,
+                        WorkloadMix.JUMBO,
+                        WorkloadMix.MIXED);
+    }
+
+    private static boolean withinPages(Skb skb) {
+        return skb.headOffset() + skb.headLength() <= Netif.PAGE_SIZE
+                && java.util.stream.IntStream.range(0, skb.fragCount())
+                        .allMatch(k -> skb.fragOffset(k) + skb.fragLength(k) <= Netif.PAGE_SIZE);
     }
 
     @Test
@@ -240,6 +303,7 @@ class WorkloadTest {
     void anUnknownLabelListsTheValidOnes() {
         assertThatThrownBy(() -> Workload.named("bulk", 1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown workload 'bulk' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed)");
+                .hasMessage(
+                        "unknown workload 'bulk' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed, built-in, edges, crossing, random)");
     }
 }

@@ -35,7 +35,10 @@ class DomainFrameRecyclingTest {
         int gref = guest.grantTable().grantAccess(0, dst, false);
         back.freeFrame(src);
         GrantCopyBatch batch = new GrantCopyBatch();
-        batch.add(false, src, Hypervisor.DOMID_SELF, 0, true, gref, 1, 0, 10);
+        batch.op()
+                .sourceGmfn(src, Hypervisor.DOMID_SELF, 0)
+                .destGref(gref, 1, 0)
+                .add(10);
         hv.grantCopyEngine(back).copy(batch);
         assertThat(batch.status(0)).isEqualTo(GntStatus.BAD_PAGE);
     }

@@ -55,7 +55,10 @@ class FrameReuseTest {
         GrantCopyEngine engine = xen.grantCopyEngine(dom0);
         GrantCopyBatch batch = new GrantCopyBatch();
         int gref = guest.grantTable().grantAccess(0, dst, false);
-        batch.add(false, src, Hypervisor.DOMID_SELF, 0, true, gref, 1, 0, 4000);
+        batch.op()
+                .sourceGmfn(src, Hypervisor.DOMID_SELF, 0)
+                .destGref(gref, 1, 0)
+                .add(4000);
         engine.copy(batch);
         guest.grantTable().endAccess(gref);
         guest.freeFrame(dst);
@@ -63,7 +66,10 @@ class FrameReuseTest {
         assertThat(guest.allocateFrame()).isEqualTo(dst); // junk [0, 4000)
         gref = guest.grantTable().grantAccess(0, dst, false);
         batch.clear();
-        batch.add(false, src, Hypervisor.DOMID_SELF, 1000, true, gref, 1, 10, 20);
+        batch.op()
+                .sourceGmfn(src, Hypervisor.DOMID_SELF, 1000)
+                .destGref(gref, 1, 10)
+                .add(20);
         engine.copy(batch);
         assertThat(batch.status(0)).isEqualTo(GntStatus.OKAY);
         byte[] expected = new byte[Domain.FRAME_SIZE];
@@ -78,7 +84,10 @@ class FrameReuseTest {
         guest.write(dst2, 0, pattern(64, 1), 0, 64);
         int gref2 = guest.grantTable().grantAccess(0, dst2, false);
         batch.clear();
-        batch.add(false, again, Hypervisor.DOMID_SELF, 0, true, gref2, 1, 0, 64);
+        batch.op()
+                .sourceGmfn(again, Hypervisor.DOMID_SELF, 0)
+                .destGref(gref2, 1, 0)
+                .add(64);
         engine.copy(batch);
         assertThat(guest.readFrame(dst2)).isEqualTo(new byte[Domain.FRAME_SIZE]);
     }

@@ -42,10 +42,16 @@ class GrantCopyAllocationTest {
             batch.clear();
             for (int k = 0; k < OPS; k++) {
                 int len = k == OPS - 1 ? 100 : Domain.FRAME_SIZE;
-                batch.add(false, frames[k], Hypervisor.DOMID_SELF, 0, true, grefs[k], 3, 0, len);
+                batch.op()
+                        .sourceGmfn(frames[k], Hypervisor.DOMID_SELF, 0)
+                        .destGref(grefs[k], 3, 0)
+                        .add(len);
             }
             // one failing op per batch: a grant reference beyond the table
-            batch.add(false, frames[0], Hypervisor.DOMID_SELF, 0, true, 64, 3, 0, 8);
+            batch.op()
+                    .sourceGmfn(frames[0], Hypervisor.DOMID_SELF, 0)
+                    .destGref(64, 3, 0)
+                    .add(8);
             engine.copy(batch);
         }
         long allocated = meter.bytes() - before;

@@ -13,11 +13,15 @@ class GrantCopyBatchTest {
     @Test
     void addReturnsConsecutiveIndicesAndKeepsEveryField() {
         GrantCopyBatch b = new GrantCopyBatch(1);
-        assertThat(b.add(true, 7, 1, 10, false, 3, Hypervisor.DOMID_SELF, 20, 30))
+        assertThat(b.op().sourceGref(7, 1, 10)
+                        .destGmfn(3, Hypervisor.DOMID_SELF, 20)
+                        .add(30))
                 .isEqualTo(0);
-        assertThat(b.add(false, 0x1_0000_0000L, Hypervisor.DOMID_SELF, 0, true, 0xFFFF_FFFFL, 2, 4095, 1))
+        assertThat(b.op().sourceGmfn(0x1_0000_0000L, Hypervisor.DOMID_SELF, 0)
+                        .destGref(0xFFFF_FFFFL, 2, 4095)
+                        .add(1))
                 .isEqualTo(1);
-        assertThat(b.add(false, 1, 0, 0, false, 1, 0, 0, 0)).isEqualTo(2);
+        assertThat(b.op().sourceGmfn(1, 0, 0).destGmfn(1, 0, 0).add(0)).isEqualTo(2);
         assertThat(b.size()).isEqualTo(3);
 
         assertThat(b.sourceIsGref(0)).isTrue();
@@ -43,28 +47,75 @@ class GrantCopyBatchTest {
     @Test
     void everyFieldIsCheckedAgainstItsWidth() {
         GrantCopyBatch b = new GrantCopyBatch();
-        assertThatThrownBy(() -> b.add(true, 0x1_0000_0000L, 0, 0, false, 0, 0, 0, 1))
+        assertThatThrownBy(() -> b.op().sourceGref(0x1_0000_0000L, 0, 0)
+                        .destGmfn(0, 0, 0)
+                        .add(1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("source.u.ref");
-        assertThatThrownBy(() -> b.add(false, 0, 0, 0, true, -1L, 0, 0, 1))
+        assertThatThrownBy(() -> b.op().sourceGmfn(0, 0, 0).destGref(-1L, 0, 0).add(1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dest.u.ref");
-        assertThatThrownBy(() -> b.add(false, 0, 0x10000, 0, false, 0, 0, 0, 1)).hasMessageContaining("source.domid");
-        assertThatThrownBy(() -> b.add(false, 0, 0, 0x10000, false, 0, 0, 0, 1)).hasMessageContaining("source.offset");
-        assertThatThrownBy(() -> b.add(false, 0, 0, 0, false, 0, -1, 0, 1)).hasMessageContaining("dest.domid");
-        assertThatThrownBy(() -> b.add(false, 0, 0, 0, false, 0, 0, 0x10000, 1)).hasMessageContaining("dest.offset");
-        assertThatThrownBy(() -> b.add(false, 0, 0, 0, false, 0, 0, 0, 0x10000))
+        assertThatThrownBy(
+                        () -> b.op().sourceGmfn(0, 0x10000, 0).destGmfn(0, 0, 0).add(1))
+                .hasMessageContaining("source.domid");
+        assertThatThrownBy(
+                        () -> b.op().sourceGmfn(0, 0, 0x10000).destGmfn(0, 0, 0).add(1))
+                .hasMessageContaining("source.offset");
+        assertThatThrownBy(() -> b.op().sourceGmfn(0, 0, 0).destGmfn(0, -1, 0).add(1))
+                .hasMessageContaining("dest.domid");
+        assertThatThrownBy(
+                        () -> b.op().sourceGmfn(0, 0, 0).destGmfn(0, 0, 0x10000).add(1))
+                .hasMessageContaining("dest.offset");
+        assertThatThrownBy(() -> b.op().sourceGmfn(0, 0, 0).destGmfn(0, 0, 0).add(0x10000))
                 .hasMessageContaining("len")
                 .hasMessageContaining("65536");
         assertThat(b.size()).as("a refused op is not added").isZero();
-        assertThat(b.add(true, 0xFFFF_FFFFL, 0xFFFF, 0xFFFF, true, 0, 0xFFFF, 0xFFFF, 0xFFFF))
+        assertThat(b.op().sourceGref(0xFFFF_FFFFL, 0xFFFF, 0xFFFF)
+                        .destGref(0, 0xFFFF, 0xFFFF)
+                        .add(0xFFFF))
                 .isZero();
+    }
+
+    @Test
+    void anOpNeedsBothSidesAndTheLastSettingOfASideWins() {
+        GrantCopyBatch b = new GrantCopyBatch();
+        assertThatThrownBy(() -> b.op().destGref(1, 2, 3).add(4))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("without a source");
+        assertThatThrownBy(() -> b.op().sourceGmfn(1, 2, 3).add(4))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("without a destination");
+        GrantCopyBatch.Op op = b.op().sourceGmfn(1, 2, 3).destGmfn(4, 5, 6);
+        assertThat(op.add(7)).isZero();
+        assertThatThrownBy(() -> op.add(7))
+                .as("an added op is not added twice")
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> b.op().destGmfn(0, 0, 0).add(1))
+                .as("op() starts afresh")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(b.op().sourceGref(8, 9, 10)
+                        .sourceGmfn(11, 12, 13)
+                        .destGmfn(14, 15, 16)
+                        .destGref(17, 18, 19)
+                        .add(20))
+                .isEqualTo(1);
+        assertThat(b.size()).isEqualTo(2);
+        assertThat(b.sourceIsGref(1)).isFalse();
+        assertThat(b.sourceRef(1)).isEqualTo(11);
+        assertThat(b.sourceDomid(1)).isEqualTo(12);
+        assertThat(b.sourceOffset(1)).isEqualTo(13);
+        assertThat(b.destIsGref(1)).isTrue();
+        assertThat(b.destRef(1)).isEqualTo(17);
+        assertThat(b.destDomid(1)).isEqualTo(18);
+        assertThat(b.destOffset(1)).isEqualTo(19);
+        assertThat(b.length(1)).isEqualTo(20);
+        assertThat(b.flags(1)).isEqualTo(GrantCopyLayout.GNTCOPY_DEST_GREF);
     }
 
     @Test
     void accessorsRefuseIndicesOutsideTheBatch() {
         GrantCopyBatch b = new GrantCopyBatch();
-        b.add(false, 0, 0, 0, false, 0, 0, 0, 1);
+        b.op().sourceGmfn(0, 0, 0).destGmfn(0, 0, 0).add(1);
         for (int i : new int[] {-1, 1}) {
             assertThatThrownBy(() -> b.sourceIsGref(i)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> b.sourceRef(i)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -90,7 +141,9 @@ class GrantCopyBatchTest {
     @Test
     void encodesTheX8664LayoutFieldByField() {
         GrantCopyBatch b = new GrantCopyBatch();
-        b.add(false, 0x0102_0304_0506L, Hypervisor.DOMID_SELF, 0x0A0B, true, 0x7788_99AAL, 0x0C0D, 0x0E0F, 0x1112);
+        b.op().sourceGmfn(0x0102_0304_0506L, Hypervisor.DOMID_SELF, 0x0A0B)
+                .destGref(0x7788_99AAL, 0x0C0D, 0x0E0F)
+                .add(0x1112);
         byte[] out = new byte[5 + GrantCopyLayout.SIZE + 3];
         java.util.Arrays.fill(out, (byte) 0x5A);
         b.encode(0, out, 5);
@@ -127,7 +180,7 @@ class GrantCopyBatchTest {
         bb.putShort(3 + 34, (short) (GrantCopyLayout.GNTCOPY_SOURCE_GREF | 0x40));
         bb.putShort(3 + 36, (short) GntStatus.BAD_PAGE);
         GrantCopyBatch b = new GrantCopyBatch();
-        b.add(false, 0, 0, 0, false, 0, 0, 0, 0);
+        b.op().sourceGmfn(0, 0, 0).destGmfn(0, 0, 0).add(0);
         assertThat(b.addEncoded(raw, 3)).isEqualTo(1);
         assertThat(b.sourceIsGref(1)).isTrue();
         assertThat(b.destIsGref(1)).isFalse();

@@ -42,7 +42,10 @@ class GrantCopyEngineTest {
 
     /** dom0 gmfn -> guest gref, as Linux rx.c issues it. */
     private int toGuest(int srcOffset, int ref, int domid, int dstOffset, int len) {
-        return batch.add(false, srcFrame, SELF, srcOffset, true, ref, domid, dstOffset, len);
+        return batch.op()
+                .sourceGmfn(srcFrame, SELF, srcOffset)
+                .destGref(ref, domid, dstOffset)
+                .add(len);
     }
 
     private int run() {
@@ -77,7 +80,10 @@ class GrantCopyEngineTest {
 
     @Test
     void zeroLengthIsOkayBeforeAnyCheck() {
-        batch.add(false, 999, 4242, 60000, true, 0xFFFF_FFFFL, 4243, 60000, 0);
+        batch.op()
+                .sourceGmfn(999, 4242, 60000)
+                .destGref(0xFFFF_FFFFL, 4243, 60000)
+                .add(0);
         assertThat(run()).isEqualTo(GntStatus.OKAY);
         assertThat(engine.okayOps()).isEqualTo(1);
         assertThat(engine.bytesCopied()).isZero();
@@ -86,10 +92,10 @@ class GrantCopyEngineTest {
     @Test
     void foreignGmfnIsPermissionDenied() {
         // a gmfn with a domid other than DOMID_SELF, even the caller's own numeric id
-        batch.add(false, srcFrame, 0, 0, true, gref, 5, 0, 10);
+        batch.op().sourceGmfn(srcFrame, 0, 0).destGref(gref, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.PERMISSION_DENIED);
         batch.clear();
-        batch.add(true, 0, 0, 0, false, guestFrame, 5, 0, 10);
+        batch.op().sourceGref(0, 0, 0).destGmfn(guestFrame, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.PERMISSION_DENIED);
         assertThat(guestUntouched()).isTrue();
     }
@@ -99,7 +105,7 @@ class GrantCopyEngineTest {
         toGuest(0, gref, 77, 0, 10);
         assertThat(run()).isEqualTo(GntStatus.BAD_DOMAIN);
         batch.clear();
-        batch.add(true, 0, 78, 0, true, gref, 5, 0, 10);
+        batch.op().sourceGref(0, 78, 0).destGref(gref, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.BAD_DOMAIN);
     }
 
@@ -111,7 +117,7 @@ class GrantCopyEngineTest {
 
     @Test
     void grefAsUnsigned32IsBadGntref() {
-        batch.add(false, srcFrame, SELF, 0, true, 0xFFFF_FFFFL, 5, 0, 10);
+        batch.op().sourceGmfn(srcFrame, SELF, 0).destGref(0xFFFF_FFFFL, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.BAD_GNTREF);
     }
 
@@ -142,13 +148,13 @@ class GrantCopyEngineTest {
         toGuest(0, roGref, 5, 0, 10);
         assertThat(run()).isEqualTo(GntStatus.GENERAL_ERROR);
         batch.clear();
-        batch.add(true, roGref, 5, 0, true, gref, 5, 0, 10);
+        batch.op().sourceGref(roGref, 5, 0).destGref(gref, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.OKAY);
     }
 
     @Test
     void missingFrameIsBadPage() {
-        batch.add(false, 12345, SELF, 0, true, gref, 5, 0, 10);
+        batch.op().sourceGmfn(12345, SELF, 0).destGref(gref, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.BAD_PAGE);
         batch.clear();
         int dangling = guest.grantTable().grantAccess(0, 999, false);
@@ -182,28 +188,28 @@ class GrantCopyEngineTest {
         assertThat(run()).isEqualTo(GntStatus.BAD_DOMAIN);
         // zero length with everything else wrong -> okay
         batch.clear();
-        batch.add(false, 1 << 20, 88, 60000, false, 1 << 20, 89, 60000, 0);
+        batch.op().sourceGmfn(1 << 20, 88, 60000).destGmfn(1 << 20, 89, 60000).add(0);
         assertThat(run()).isEqualTo(GntStatus.OKAY);
         // source checks before dest: source foreign gmfn AND dest bad domain -> permission_denied
         batch.clear();
-        batch.add(false, srcFrame, 0, 0, true, gref, 88, 0, 10);
+        batch.op().sourceGmfn(srcFrame, 0, 0).destGref(gref, 88, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.PERMISSION_DENIED);
         // source bad domain AND dest foreign gmfn -> bad_domain (source locked first)
         batch.clear();
-        batch.add(true, 0, 88, 0, false, guestFrame, 5, 0, 10);
+        batch.op().sourceGref(0, 88, 0).destGmfn(guestFrame, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.BAD_DOMAIN);
         // both domains are locked before any buffer is claimed:
         // source bad gref AND dest bad domain -> bad_domain
         batch.clear();
-        batch.add(true, 999, 5, 0, true, gref, 88, 0, 10);
+        batch.op().sourceGref(999, 5, 0).destGref(gref, 88, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.BAD_DOMAIN);
         // source bad page AND dest read-only -> bad_page (source claimed first)
         batch.clear();
-        batch.add(false, 4242, SELF, 0, true, roGref, 5, 0, 10);
+        batch.op().sourceGmfn(4242, SELF, 0).destGref(roGref, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.BAD_PAGE);
         // source not granted AND dest bad gref -> general_error
         batch.clear();
-        batch.add(true, 15, 5, 0, true, 999, 5, 0, 10);
+        batch.op().sourceGref(15, 5, 0).destGref(999, 5, 0).add(10);
         assertThat(run()).isEqualTo(GntStatus.GENERAL_ERROR);
         // read-only dest AND out of bounds -> general_error
         batch.clear();
@@ -211,7 +217,7 @@ class GrantCopyEngineTest {
         assertThat(run()).isEqualTo(GntStatus.GENERAL_ERROR);
         // bad page AND out of bounds -> bad_page
         batch.clear();
-        batch.add(false, 4242, SELF, 4000, true, gref, 5, 0, 200);
+        batch.op().sourceGmfn(4242, SELF, 4000).destGref(gref, 5, 0).add(200);
         assertThat(run()).isEqualTo(GntStatus.BAD_PAGE);
         assertThat(guestUntouched()).isTrue();
     }
@@ -264,8 +270,8 @@ class GrantCopyEngineTest {
         long own = dom0.allocateFrame();
         int selfGref = dom0.grantTable().grantAccess(0, own, false);
         // dest named by gref in the caller's table through DOMID_SELF and through its real id
-        batch.add(false, srcFrame, SELF, 0, true, selfGref, SELF, 0, 8);
-        batch.add(false, srcFrame, SELF, 8, true, selfGref, 0, 8, 8);
+        batch.op().sourceGmfn(srcFrame, SELF, 0).destGref(selfGref, SELF, 0).add(8);
+        batch.op().sourceGmfn(srcFrame, SELF, 8).destGref(selfGref, 0, 8).add(8);
         engine.copy(batch);
         assertThat(batch.status(0)).isEqualTo(GntStatus.OKAY);
         assertThat(batch.status(1)).isEqualTo(GntStatus.OKAY);
@@ -275,7 +281,10 @@ class GrantCopyEngineTest {
     @Test
     void gnttabCopyLayoutIsX86_64() {
         assertThat(GrantCopyLayout.SIZE).isEqualTo(40);
-        batch.add(true, 0x11223344L, 0x0102, 0x0304, false, 0x0A0B0C0D0E0F1011L, SELF, 0x0506, 0x0708);
+        batch.op()
+                .sourceGref(0x11223344L, 0x0102, 0x0304)
+                .destGmfn(0x0A0B0C0D0E0F1011L, SELF, 0x0506)
+                .add(0x0708);
         engine.copy(batch);
         byte[] raw = new byte[48];
         Arrays.fill(raw, (byte) 0x55);
@@ -311,11 +320,14 @@ class GrantCopyEngineTest {
 
     @Test
     void batchRejectsFieldsThatDoNotFit() {
-        assertThatThrownBy(() -> batch.add(true, 1L << 32, 0, 0, true, 0, 0, 0, 1))
+        assertThatThrownBy(() ->
+                        batch.op().sourceGref(1L << 32, 0, 0).destGref(0, 0, 0).add(1))
                 .hasMessage("gnttab_copy.source.u.ref: 0x100000000 does not fit grant_ref_t (u32)");
-        assertThatThrownBy(() -> batch.add(true, 0, 0, 0, true, 0, 0, 0, 65536))
+        assertThatThrownBy(
+                        () -> batch.op().sourceGref(0, 0, 0).destGref(0, 0, 0).add(65536))
                 .hasMessage("gnttab_copy.len: 65536 does not fit u16 (0 .. 65535)");
-        assertThatThrownBy(() -> batch.add(true, 0, 0x10000, 0, true, 0, 0, 0, 1))
+        assertThatThrownBy(() ->
+                        batch.op().sourceGref(0, 0x10000, 0).destGref(0, 0, 0).add(1))
                 .hasMessageContaining("source.domid");
         assertThatThrownBy(() -> batch.status(0)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> new GrantCopyBatch(0)).hasMessageContaining("capacity");

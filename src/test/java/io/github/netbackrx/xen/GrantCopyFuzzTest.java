@@ -127,7 +127,13 @@ class GrantCopyFuzzTest {
                 long dstRef = ref(in, dstGref);
                 int dstDom = domid(in);
                 int dstOff = offset(in);
-                batch.add(srcGref, srcRef, srcDom, srcOff, dstGref, dstRef, dstDom, dstOff, offset(in));
+                RandomSides.dest(
+                                RandomSides.source(batch.op(), srcGref, srcRef, srcDom, srcOff),
+                                dstGref,
+                                dstRef,
+                                dstDom,
+                                dstOff)
+                        .add(offset(in));
             }
         }
         byte[][][] before = snapshot(doms);

@@ -166,7 +166,8 @@ class GrantCopyModelTest {
                     int len = randomLen(random);
                     int soff = randomOffset(random, len);
                     int doff = randomOffset(random, len);
-                    batch.add(sg, sref, sdom, soff, dg, dref, ddom, doff, len);
+                    RandomSides.dest(RandomSides.source(batch.op(), sg, sref, sdom, soff), dg, dref, ddom, doff)
+                            .add(len);
                     batchStatus[i] = model.status(DOMIDS[caller], sg, sref, sdom, soff, dg, dref, ddom, doff, len);
                     expectedStatusCounts[-batchStatus[i]]++;
                     if (batchStatus[i] == 0) {
