@@ -456,9 +456,12 @@ public final class Vif {
     }
 
     /**
-     * The sum of every counter of {@link #statistics()}, over the vif's queues. The counters only
-     * grow, so the sum changes exactly when one of them does: a cheap test of whether anything
-     * happened, for a driver that steps until nothing does. Allocates nothing.
+     * The sum of the counters of {@link #statistics()} that grow only when a packet moves (taken,
+     * copied, answered, dropped, errored; the queue stopped or woken), over the vif's queues: every
+     * counter but {@link VifStatistics#batches()}, which an action counts even when it takes nothing
+     * ({@code xenvif_rx_action} runs while packets wait for slots the guest never posts). The counters
+     * only grow, so the sum changes exactly when a packet moved: a cheap test of progress, for a
+     * driver that steps until nothing moves. Allocates nothing.
      *
      * @return the sum
      */
@@ -473,7 +476,6 @@ public final class Vif {
                     + q.copyOps
                     + q.failedCopyOps
                     + q.hypercalls
-                    + q.batches
                     + q.notifications
                     + q.queueStops
                     + q.queueWakes

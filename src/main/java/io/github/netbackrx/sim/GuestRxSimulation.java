@@ -59,7 +59,8 @@ import java.util.function.Consumer;
  *       guests' events again (as in 1).
  * </ol>
  *
- * {@link #drain()} steps until a round changes no statistic. Every packet a netfront accepts is
+ * {@link #drain()} steps until a round moves no packet (none sent, taken, answered, delivered,
+ * dropped or errored, no buffer posted or consumed). Every packet a netfront accepts is
  * compared with what was sent to that guest, in order: bytes, GSO size and type, and checksum state
  * (a GSO packet reaches the guest as PARTIAL).
  *
@@ -754,8 +755,12 @@ public final class GuestRxSimulation {
     }
 
     /**
-     * Steps until a round changes no statistic (everything delivered, or stuck, e.g. while a guest
-     * does not post).
+     * Steps until a round moves no packet: everything delivered, or stuck, e.g. while a guest does
+     * not post. Progress is a packet moving (sent, taken, answered, delivered, dropped, errored) or a
+     * buffer posted or consumed, never an action that ran and took nothing ({@code rx.c}'s {@code
+     * xenvif_rx_action} runs, and counts a batch, every round while packets wait for slots), so drain
+     * always returns; the packets that cannot move stay counted in {@link
+     * SimulationStatistics#inFlight()}.
      *
      * @return the number of rounds run
      */
@@ -765,8 +770,8 @@ public final class GuestRxSimulation {
         while (true) {
             step();
             rounds++;
-            // the statistics compared without building them: every counter but the packets in flight
-            // only grows, so their sum changes exactly when one of them does
+            // the statistics compared without building them: every counter of packet movement only
+            // grows, so their sum changes exactly when one of them does (batches are not among them)
             boolean changed = snapshotChanged();
             if (!changed && !first) {
                 return rounds;
