@@ -10,6 +10,9 @@ public enum GsoType {
     /** {@code XEN_NETIF_GSO_TYPE_TCPV6} (2): TCP over IPv6 ({@code SKB_GSO_TCPV6}). */
     TCPV6(Netif.GSO_TYPE_TCPV6, "tcpv6");
 
+    /** The constants, once ({@code values()} copies its array on every call). */
+    private static final GsoType[] WIRE_ORDER = values();
+
     private final int wireValue;
     private final String label;
 
@@ -36,7 +39,8 @@ public enum GsoType {
      * @throws IllegalArgumentException for any other value
      */
     public static GsoType fromWire(int wireValue) {
-        for (GsoType t : values()) {
+        // a constant array: values() would allocate a copy per packet
+        for (GsoType t : WIRE_ORDER) {
             if (t.wireValue == wireValue) {
                 return t;
             }

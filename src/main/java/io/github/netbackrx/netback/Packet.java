@@ -9,11 +9,20 @@ import io.github.netbackrx.core.Skb;
  */
 final class Packet {
     final VifQueue owner;
-    final Skb skb;
-    final long tag;
-    final long[][] frames;
-    final int[][] grefs;
-    final int estimate;
+    Skb skb;
+    long tag;
+    /** The frames holding its areas, area after area; {@link #areaStart} gives each area's first. */
+    long[] frames = new long[4];
+    /** The peer's grant of each frame (foreign fragments), or -1 for a frame of the backend. */
+    int[] grefs = new int[4];
+    /** Index in {@link #frames} of each area's first frame. */
+    int[] areaStart = new int[2];
+    /** Frames placed (and to be freed). */
+    int frameCount;
+    /** Whether {@link VifQueue#release} freed its frames (and the record waits for reuse). */
+    boolean released;
+
+    int estimate;
 
     // per action, written by the engine that takes the packet
     boolean error;
@@ -24,12 +33,16 @@ final class Packet {
     int ops;
     int batchIndex;
 
-    Packet(VifQueue owner, Skb skb, long tag, long[][] frames, int[][] grefs, int estimate) {
+    /** An empty record of {@code owner}, filled by {@link VifQueue#place} (and reused after release). */
+    Packet(VifQueue owner) {
         this.owner = owner;
-        this.skb = skb;
-        this.tag = tag;
-        this.frames = frames;
-        this.grefs = grefs;
-        this.estimate = estimate;
+    }
+
+    /** @return {@link #extra} with room for {@code slots} flags (its contents are rewritten by the caller) */
+    boolean[] extra(int slots) {
+        if (extra == null || extra.length < slots) {
+            extra = new boolean[Math.max(slots, 4)];
+        }
+        return extra;
     }
 }

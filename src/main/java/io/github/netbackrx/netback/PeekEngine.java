@@ -32,6 +32,12 @@ abstract class PeekEngine implements RxEngine {
     final RxContext ctx;
     private final Packet[] taken = new Packet[RxRing.SIZE + 1];
     private final int[] slotGref = new int[2 * RxRing.SIZE];
+    /** The last action's packets and ops as {@link #lastBatch} reports them. */
+    private final long[] lastTag = new long[RxRing.SIZE + 1];
+
+    private final int[] lastMeta = new int[RxRing.SIZE + 1];
+    private final boolean[] lastError = new boolean[RxRing.SIZE + 1];
+    private int[] lastOpPacket = new int[64];
     private int lastPackets;
 
     PeekEngine(RxContext ctx) {
@@ -194,6 +200,20 @@ abstract class PeekEngine implements RxEngine {
                 q.batches++;
             }
         }
+        // what lastBatch reports, kept apart from the records, which are reused once answered
+        int nOps = ctx.batch.size();
+        if (lastOpPacket.length < nOps) {
+            lastOpPacket = new int[Math.max(nOps, 2 * lastOpPacket.length)];
+        }
+        for (int i = 0; i < nOps; i++) {
+            lastOpPacket[i] = ctx.opPacket[i].batchIndex;
+        }
+        for (int j = 0; j < n; j++) {
+            Packet p = taken[j];
+            lastTag[j] = p.tag;
+            lastMeta[j] = p.metaSlots;
+            lastError[j] = p.error;
+        }
         for (int j = 0; j < n; j++) {
             respond(taken[j]);
         }
@@ -213,7 +233,7 @@ abstract class PeekEngine implements RxEngine {
         int slots = plan.slotCount();
         int data = 0;
         int meta = 0;
-        p.extra = new boolean[slots]; // here: not a data response (an extra or the GSO prefix)
+        p.extra(slots); // here: not a data response (an extra or the GSO prefix)
         for (int s = 0; s < slots; s++) {
             int idx = q.takeRequest();
             slotGref[s] = q.requestGref(idx);
@@ -293,18 +313,18 @@ abstract class PeekEngine implements RxEngine {
         int[] st = new int[nOps];
         int[] meta = new int[n];
         for (int i = 0; i < nOps; i++) {
-            ops.add(ctx.opPacket[i].batchIndex);
+            ops.add(lastOpPacket[i]);
             st[i] = ctx.status(i);
             statuses.add(st[i]);
         }
         for (int j = 0; j < n; j++) {
-            meta[j] = taken[j].metaSlots;
+            meta[j] = lastMeta[j];
         }
         boolean[] seedBad = CheckGop.seedAttribution(meta, st);
         for (int j = 0; j < n; j++) {
-            tags.add(taken[j].tag);
+            tags.add(lastTag[j]);
             metas.add(meta[j]);
-            errors.add(taken[j].error);
+            errors.add(lastError[j]);
             seed.add(seedBad[j]);
         }
         return new BatchReport(tags, ops, statuses, metas, errors, seed);

@@ -3,9 +3,7 @@ package io.github.netbackrx.netback;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.xen.GntStatus;
 import io.github.netbackrx.xen.GrantCopyBatch;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Iterator;
 
 /**
  * One execution context of the backend: a 2010 group ({@code struct xen_netbk}: the shared {@code
@@ -17,7 +15,7 @@ import java.util.Iterator;
 final class RxContext {
     final Netback host;
     final int index;
-    final ArrayDeque<Packet> queue = new ArrayDeque<>();
+    final PacketQueue queue = new PacketQueue();
     final PlanBuffer plan = new PlanBuffer();
     final GrantCopyBatch batch;
     final int copyOpArraySize;
@@ -114,13 +112,11 @@ final class RxContext {
 
     /** Drops every queued packet of {@code q} (a disabled ring), in queue order. */
     void discardAll(VifQueue q, DropReason reason) {
-        for (Iterator<Packet> it = queue.iterator(); it.hasNext(); ) {
-            Packet p = it.next();
-            if (p.owner == q) {
-                it.remove();
-                q.queued(p, -1);
-                q.discard(p, reason);
-            }
+        Packet[] gone = new Packet[queue.size()];
+        int n = queue.removeOf(q, gone);
+        for (int i = 0; i < n; i++) {
+            q.queued(gone[i], -1);
+            q.discard(gone[i], reason);
         }
     }
 
@@ -130,8 +126,8 @@ final class RxContext {
         boolean again = true;
         while (again) {
             again = false;
-            for (Packet p : queue) {
-                VifQueue q = p.owner;
+            for (int i = 0, n = queue.size(); i < n; i++) {
+                VifQueue q = queue.get(i).owner;
                 if (q.mark != m) {
                     q.mark = m;
                     if (!q.checkReqProd()) {

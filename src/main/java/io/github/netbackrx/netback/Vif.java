@@ -455,6 +455,36 @@ public final class Vif {
         return Optional.empty();
     }
 
+    /**
+     * The sum of the counters of {@link #statistics()} that grow only when a packet moves (taken,
+     * copied, answered, dropped, errored; the queue stopped or woken), over the vif's queues: every
+     * counter but {@link VifStatistics#batches()}, which an action counts even when it takes nothing
+     * ({@code xenvif_rx_action} runs while packets wait for slots the guest never posts). The counters
+     * only grow, so the sum changes exactly when a packet moved: a cheap test of progress, for a
+     * driver that steps until nothing moves. Allocates nothing.
+     *
+     * @return the sum
+     */
+    public long eventCount() {
+        long n = 0;
+        for (VifQueue q : queues) {
+            n += q.packetsSent
+                    + q.bytesSent
+                    + q.packetsErrored
+                    + q.packetsDropped
+                    + q.slotsUsed
+                    + q.copyOps
+                    + q.failedCopyOps
+                    + q.hypercalls
+                    + q.notifications
+                    + q.queueStops
+                    + q.queueWakes
+                    + q.copyArrayOverflows
+                    + q.estimateOverruns;
+        }
+        return n;
+    }
+
     /** @return a snapshot of the counters, summed over the vif's queues */
     public VifStatistics statistics() {
         long[] s = new long[14];

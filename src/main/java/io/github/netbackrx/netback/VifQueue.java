@@ -36,6 +36,10 @@ final class VifQueue {
     private final RxRing ring;
     private final EventChannel.Endpoint port;
     private final byte[] slotKind = new byte[RxRing.SIZE];
+    /** Records of released packets, reused by {@link #place} (a ring's worth and a little more). */
+    private final Packet[] spare = new Packet[2 * RxRing.SIZE];
+
+    private int spareCount;
     int irq;
     /** The execution context serving this ring: fixed for 3.x, rx.c and FreeBSD; the group while up for 2010. */
     RxContext context;
@@ -336,8 +340,23 @@ final class VifQueue {
         Domain backend = vif.backend;
         Domain peer = vif.peer;
         int areas = skb.fragCount() + 1;
-        long[][] frames = new long[areas][];
-        int[][] grefs = new int[areas][];
+        Packet p = spareCount > 0 ? spare[--spareCount] : new Packet(this);
+        spare[spareCount] = null;
+        p.skb = skb;
+        p.tag = tag;
+        p.estimate = estimate;
+        p.frameCount = 0;
+        p.released = false;
+        // the per-action state starts as a fresh record's (an engine may rely on it: rx.c never clears error)
+        p.error = false;
+        p.firstIndex = 0;
+        p.slotCount = 0;
+        p.metaSlots = 0;
+        p.ops = 0;
+        p.batchIndex = 0;
+        if (p.areaStart.length < areas) {
+            p.areaStart = new int[Math.max(areas, 2 * p.areaStart.length)];
+        }
         int pos = 0;
         for (int a = 0; a < areas; a++) {
             int offset = a == 0 ? skb.headOffset() : skb.fragOffset(a - 1);
@@ -345,9 +364,12 @@ final class VifQueue {
             boolean foreign = a > 0 && skb.fragForeign(a - 1);
             Domain owner = foreign ? peer : backend;
             int n = Math.max(1, (offset + length + Netif.PAGE_SIZE - 1) / Netif.PAGE_SIZE);
-            frames[a] = new long[n];
-            grefs[a] = new int[n];
-            java.util.Arrays.fill(grefs[a], -1);
+            p.areaStart[a] = p.frameCount;
+            if (p.frames.length < p.frameCount + n) {
+                int c = Math.max(p.frameCount + n, 2 * p.frames.length);
+                p.frames = java.util.Arrays.copyOf(p.frames, c);
+                p.grefs = java.util.Arrays.copyOf(p.grefs, c);
+            }
             for (int f = 0; f < n; f++) {
                 long frame = owner.allocateFrame();
                 int lo = Math.max(offset, f * Netif.PAGE_SIZE);
@@ -355,40 +377,45 @@ final class VifQueue {
                 if (hi > lo && data != null) {
                     owner.write(frame, lo - f * Netif.PAGE_SIZE, data, pos + lo - offset, hi - lo);
                 }
-                frames[a][f] = frame;
+                int gref = -1;
                 if (foreign) {
                     if (peer.grantTable().grantsInUse() == peer.grantTable().size()) {
                         peer.freeFrame(frame);
-                        frames[a][f] = -1;
-                        releaseFrames(frames, grefs);
+                        release(p);
                         drop(tag, DropReason.PEER_GRANTS_EXHAUSTED);
                         return null;
                     }
-                    grefs[a][f] = peer.grantTable().grantAccess(backend.domid(), frame, true);
+                    gref = peer.grantTable().grantAccess(backend.domid(), frame, true);
                 }
+                p.frames[p.frameCount] = frame;
+                p.grefs[p.frameCount] = gref;
+                p.frameCount++;
             }
             pos += length;
         }
-        return new Packet(this, skb, tag, frames, grefs, estimate);
+        return p;
     }
 
+    /**
+     * Frees a packet's frames (ending the peer's grants), in the order they were placed, and keeps
+     * the record for a later packet of this queue.
+     */
     void release(Packet p) {
-        releaseFrames(p.frames, p.grefs);
-    }
-
-    private void releaseFrames(long[][] frames, int[][] grefs) {
-        for (int a = 0; a < frames.length && frames[a] != null; a++) {
-            for (int f = 0; f < frames[a].length; f++) {
-                if (frames[a][f] < 0) {
-                    return;
-                }
-                if (grefs[a][f] >= 0) {
-                    vif.peer.grantTable().endAccess(grefs[a][f]);
-                    vif.peer.freeFrame(frames[a][f]);
-                } else {
-                    vif.backend.freeFrame(frames[a][f]);
-                }
+        if (p.released) {
+            return;
+        }
+        p.released = true;
+        for (int k = 0; k < p.frameCount; k++) {
+            if (p.grefs[k] >= 0) {
+                vif.peer.grantTable().endAccess(p.grefs[k]);
+                vif.peer.freeFrame(p.frames[k]);
+            } else {
+                vif.backend.freeFrame(p.frames[k]);
             }
+        }
+        p.frameCount = 0;
+        if (spareCount < spare.length) {
+            spare[spareCount++] = p;
         }
     }
 
@@ -404,23 +431,23 @@ final class VifQueue {
     int addOp(GrantCopyBatch b, Packet p, PlanBuffer pl, int i, int destGref) {
         int area = pl.opSource(i) + 1;
         int srcOffset = pl.opSourceOffset(i);
-        int f = srcOffset / Netif.PAGE_SIZE;
+        int k = p.areaStart[area] + srcOffset / Netif.PAGE_SIZE;
         int offset = srcOffset % Netif.PAGE_SIZE;
         int len = pl.opLength(i);
         if (vif.packer.policy() == PackingPolicy.PER_FRAG) {
             // the pre-2010 netbk_gop_frag: a fragment's op names frags[i].page (its first frame) with
             // the whole page_offset; gnttab_copy's offset and len are u16; Xen checks the bounds
             if (area > 0) {
-                f = 0;
+                k = p.areaStart[area];
                 offset = srcOffset & 0xFFFF;
             }
             len &= 0xFFFF;
         }
         GrantCopyBatch.Op op = b.op();
-        if (p.grefs[area][f] >= 0) {
-            op.sourceGref(p.grefs[area][f], vif.peer.domid(), offset);
+        if (p.grefs[k] >= 0) {
+            op.sourceGref(p.grefs[k], vif.peer.domid(), offset);
         } else {
-            op.sourceGmfn(p.frames[area][f], Hypervisor.DOMID_SELF, offset);
+            op.sourceGmfn(p.frames[k], Hypervisor.DOMID_SELF, offset);
         }
         return op.destGref(Integer.toUnsignedLong(destGref), vif.frontendDomid, pl.opDestOffset(i))
                 .add(len);

@@ -3,6 +3,7 @@ package io.github.netbackrx.netback;
 import io.github.netbackrx.core.Netif;
 import io.github.netbackrx.core.PlanBuffer;
 import io.github.netbackrx.core.Skb;
+import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.GntStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ import java.util.List;
 final class XenvifRxAction314 implements RxEngine {
     private final RxContext ctx;
     private final List<Packet> taken = new ArrayList<>();
+    /** The gref of each request a packet takes (reused). */
+    private int[] slotGref = new int[2 * RxRing.SIZE];
+
     private int rxLastSkbSlots;
 
     XenvifRxAction314(RxContext ctx) {
@@ -155,8 +159,8 @@ final class XenvifRxAction314 implements RxEngine {
         PlanBuffer plan = ctx.plan;
         int first = q.reqCons();
         int slots = plan.slotCount();
-        int[] grefs = new int[slots];
-        p.extra = new boolean[slots];
+        int[] grefs = slotGref.length >= slots ? slotGref : (slotGref = new int[slots]);
+        p.extra(slots);
         int meta = 0;
         for (int s = 0; s < slots; s++) {
             int idx = q.takeRequest();

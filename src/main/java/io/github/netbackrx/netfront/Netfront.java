@@ -8,7 +8,6 @@ import io.github.netbackrx.ring.RxRing;
 import io.github.netbackrx.xen.Domain;
 import io.github.netbackrx.xen.EventChannel;
 import io.github.netbackrx.xen.GrantTable;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -107,7 +106,12 @@ public final class Netfront {
     private final Buffer[] free = new Buffer[SIZE + 2];
 
     private int freeCount;
-    private byte[] assembly = new byte[65536 + Netif.PAGE_SIZE];
+    /** The packet being received: where its data slots' bytes are, handed to the listener. */
+    private final PacketView view;
+    /** Buffers read into {@link #view} whose release waits until the listener returned (or an error). */
+    private final Buffer[] held = new Buffer[SIZE + 1];
+
+    private int heldCount;
     private boolean postingStopped;
     private RingProtocolException brokenBy;
 
@@ -169,6 +173,7 @@ public final class Netfront {
         for (int i = 0; i < free.length; i++) {
             free[i] = new Buffer();
         }
+        this.view = new PacketView(guest);
         freeCount = free.length;
     }
 
@@ -335,21 +340,21 @@ public final class Netfront {
         }
         int slots = 1;
         int length = 0;
+        view.clear();
         while (true) {
             responsesConsumed++;
             if (buffer == null) {
                 err = err == null ? RejectReason.BAD_RESPONSE_ID : err;
             } else if (NetfrontLimits.badStatus(status, offset)) {
+                releaseHeld(); // the buffers before it go first, as they did in ring order
                 moveRxSlot(buffer);
                 err = err == null ? RejectReason.BAD_STATUS : err;
             } else {
-                if (length + status > assembly.length) {
-                    assembly = Arrays.copyOf(assembly, Math.max(assembly.length * 2, length + status));
-                }
-                // gnttab_end_foreign_access_ref; the page then belongs to the skb
-                guest.read(buffer.frame, offset, assembly, length, status);
+                // gnttab_end_foreign_access_ref; the page then belongs to the skb: the bytes stay
+                // where the copy put them, and the buffer is released once the stack is done with it
+                view.add(buffer.frame, offset, status);
                 length += status;
-                release(buffer);
+                held[heldCount++] = buffer;
             }
             if ((flags & Netif.RXF_MORE_DATA) == 0) {
                 break;
@@ -382,6 +387,7 @@ public final class Netfront {
             err = count; // xennet_fill_frags' -ENOENT
         }
         if (err != null) {
+            releaseHeld();
             packetsRejected++;
             rejectedBy[err.ordinal()]++;
             listener.rejected(err);
@@ -400,9 +406,22 @@ public final class Netfront {
         }
         packetsReceived++;
         bytesReceived += length;
-        listener.received(
-                new ReceivedPacket(Arrays.copyOf(assembly, length), type == null ? 0 : gsoSize, type, checksum, slots));
+        view.finish(type == null ? 0 : gsoSize, type, checksum, slots);
+        try {
+            listener.accepted(view);
+        } finally {
+            releaseHeld();
+        }
         return true;
+    }
+
+    /** Releases the buffers held for the packet being received, in ring order. */
+    private void releaseHeld() {
+        for (int i = 0; i < heldCount; i++) {
+            release(held[i]);
+            held[i] = null;
+        }
+        heldCount = 0;
     }
 
     /** Whether {@code xennet_set_skb_gso} takes the type: TCPv4 or TCPv6; TCPv4 only in 2010. */
@@ -435,6 +454,23 @@ public final class Netfront {
     /** @return the buffers posted and not yet answered */
     public int outstandingRequests() {
         return front.reqProdPvt() - front.rspCons();
+    }
+
+    /**
+     * The sum of every counter of {@link #statistics()} (the rejections by reason count in {@code
+     * packetsRejected}). The counters only grow, so the sum changes exactly when one of them does:
+     * a cheap test of whether anything happened. Allocates nothing.
+     *
+     * @return the sum
+     */
+    public long eventCount() {
+        return packetsReceived
+                + bytesReceived
+                + packetsRejected
+                + responsesConsumed
+                + requestsPosted
+                + notifications
+                + gsoChecksumFixups;
     }
 
     /** @return a snapshot of the counters */

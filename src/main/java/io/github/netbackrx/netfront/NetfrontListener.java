@@ -13,6 +13,18 @@ public interface NetfrontListener {
     default void received(ReceivedPacket packet) {}
 
     /**
+     * A packet passed every check; netfront calls this, and the default copies the packet out of
+     * the receive buffers ({@link PacketView#toPacket()}) and hands it to {@link
+     * #received(ReceivedPacket)}. A listener that only needs to look at the bytes (compare them,
+     * count them) overrides this and copies nothing.
+     *
+     * @param view the packet, valid only during this call
+     */
+    default void accepted(PacketView view) {
+        received(view.toPacket());
+    }
+
+    /**
      * A packet was dropped; the ring goes on.
      *
      * @param reason the first rule it broke (or {@link RejectReason#TOO_MANY_SLOTS}, which

@@ -12,6 +12,7 @@ import io.github.netbackrx.netback.VifListener;
 import io.github.netbackrx.netfront.GuestKernel;
 import io.github.netbackrx.netfront.Netfront;
 import io.github.netbackrx.netfront.NetfrontListener;
+import io.github.netbackrx.netfront.PacketView;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
 import io.github.netbackrx.ring.RxRing;
@@ -21,7 +22,6 @@ import io.github.netbackrx.xen.Hypervisor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +59,8 @@ import java.util.function.Consumer;
  *       guests' events again (as in 1).
  * </ol>
  *
- * {@link #drain()} steps until a round changes no statistic. Every packet a netfront accepts is
+ * {@link #drain()} steps until a round moves no packet (none sent, taken, answered, delivered,
+ * dropped or errored, no buffer posted or consumed). Every packet a netfront accepts is
  * compared with what was sent to that guest, in order: bytes, GSO size and type, and checksum state
  * (a GSO packet reaches the guest as PARTIAL).
  *
@@ -99,6 +100,17 @@ public final class GuestRxSimulation {
     Lifecycle lifecycle;
 
     private long nextId;
+    /** Records and byte arrays of finished packets, for reuse (see {@link #finished}). */
+    private final Pending[] pendingPool = new Pending[PayloadPool.MAX_KEPT];
+
+    private int freePendings;
+    private final PayloadPool payloads = new PayloadPool();
+    private Pending lastEnqueued;
+    /** {@link #drain}'s last snapshot. */
+    private long[] drainInFlight;
+
+    private int[] drainArriving;
+    private long drainSum = -1;
 
     private GuestRxSimulation(Builder b) {
         this.config = b;
@@ -135,11 +147,13 @@ public final class GuestRxSimulation {
      * (null when payload-free) and what the backend did with it.
      */
     static final class Pending {
-        final long id;
-        final int guest;
-        final int queue;
-        final Skb skb;
-        final byte[] data;
+        long id;
+        int guest;
+        int queue;
+        Skb skb;
+        byte[] data;
+        /** Whether {@link #data} came from the simulation's {@link PayloadPool} (and goes back to it). */
+        boolean pooledData;
         /** Its responses carry {@code NETIF_RSP_ERROR}. */
         boolean error;
         /** Ring slots its responses took (set when they were written). */
@@ -150,11 +164,20 @@ public final class GuestRxSimulation {
         long visibleAt;
 
         Pending(long id, int guest, int queue, Skb skb, byte[] data) {
+            set(id, guest, queue, skb, data);
+        }
+
+        void set(long id, int guest, int queue, Skb skb, byte[] data) {
             this.id = id;
             this.guest = guest;
             this.queue = queue;
             this.skb = skb;
             this.data = data;
+            this.pooledData = false;
+            this.error = false;
+            this.slots = 0;
+            this.arrivedAt = 0;
+            this.visibleAt = 0;
         }
     }
 
@@ -179,6 +202,15 @@ public final class GuestRxSimulation {
         /** Netfront accepted it ({@code packet} carries its id). */
         void delivered(Pending p, ReceivedPacket packet);
 
+        /**
+         * @return whether {@link #delivered} needs the packet: when not, and the simulation keeps
+         *     no packets, a delivered packet is never copied out of the guest's buffers and {@link
+         *     #delivered} is not called
+         */
+        default boolean wantsPackets() {
+            return true;
+        }
+
         /** Netfront dropped it because its responses carry {@code NETIF_RSP_ERROR}. */
         void errored(Pending p, RejectReason reason);
 
@@ -188,6 +220,11 @@ public final class GuestRxSimulation {
 
     /** Tells the listener at once. */
     private record Direct(PacketListener listener) implements Lifecycle {
+        @Override
+        public boolean wantsPackets() {
+            return listener != PacketListener.NONE;
+        }
+
         @Override
         public void admitted(Pending p) {
             listener.admitted(p.id, p.guest, p.queue);
@@ -234,7 +271,7 @@ public final class GuestRxSimulation {
         final Vif vif;
         final List<ArrayDeque<Pending>> qdisc = new ArrayList<>();
         final List<ArrayDeque<Pending>> onRing = new ArrayList<>();
-        final Map<Long, Pending> queued = new HashMap<>();
+        final PendingMap queued = new PendingMap();
         final List<ReceivedPacket> received = new ArrayList<>();
         final Map<DropReason, Long> droppedBy = new EnumMap<>(DropReason.class);
         long sent;
@@ -277,14 +314,15 @@ public final class GuestRxSimulation {
                         @Override
                         public void responded(long tag, boolean error, int slots) {
                             Pending p = queued.remove(tag);
+                            p.slots = slots;
                             if (slots == 0) {
                                 // answered with no response at all (FreeBSD's 16-bit size wrapped to
                                 // 0): the guest never sees it
                                 dropped++;
+                                finished(p);
                                 return;
                             }
                             p.error = error;
-                            p.slots = slots;
                             onRing.get(p.queue).addLast(p);
                             lifecycle.responded(p);
                         }
@@ -304,8 +342,8 @@ public final class GuestRxSimulation {
                         channels[k].second(),
                         new NetfrontListener() {
                             @Override
-                            public void received(ReceivedPacket packet) {
-                                accept(queue, packet);
+                            public void accepted(PacketView view) {
+                                accept(queue, view);
                             }
 
                             @Override
@@ -320,6 +358,9 @@ public final class GuestRxSimulation {
                                         lifecycle.rejected(p, reason);
                                     }
                                 }
+                                if (p != null) {
+                                    finished(p);
+                                }
                             }
                         },
                         b.guestKernel);
@@ -331,27 +372,35 @@ public final class GuestRxSimulation {
             dropped++;
             droppedBy.merge(reason, 1L, Long::sum);
             lifecycle.dropped(p, reason);
+            finished(p);
         }
 
-        private void accept(int queue, ReceivedPacket packet) {
+        /**
+         * Netfront accepted a packet: it is checked where it lies in the guest's buffers (nothing
+         * copied), and copied out only to be kept or handed to a listener that wants it.
+         */
+        private void accept(int queue, PacketView view) {
             Pending p = onRing.get(queue).pollFirst();
             delivered++;
-            deliveredBytes += packet.length();
-            if (p == null || !matches(p, packet, vif.policy(), netfronts[queue].kernel())) {
+            deliveredBytes += view.length();
+            if (p == null || !matches(p, view, vif.policy(), netfronts[queue].kernel())) {
                 mismatched++;
             }
             if (p == null) {
                 // more packets than were put on the ring: counted as mismatched, no one to report
                 if (config.keepReceived) {
-                    received.add(packet);
+                    received.add(view.toPacket());
                 }
                 return;
             }
-            ReceivedPacket identified = packet.withId(p.id);
-            if (config.keepReceived) {
-                received.add(identified);
+            if (config.keepReceived || lifecycle.wantsPackets()) {
+                ReceivedPacket identified = view.toPacket().withId(p.id);
+                if (config.keepReceived) {
+                    received.add(identified);
+                }
+                lifecycle.delivered(p, identified);
             }
-            lifecycle.delivered(p, identified);
+            finished(p);
         }
 
         /** The backend takes this guest's events; a kicked thread runs its ring's action. */
@@ -411,16 +460,16 @@ public final class GuestRxSimulation {
 
         int waiting() {
             int n = 0;
-            for (ArrayDeque<Pending> q : qdisc) {
-                n += q.size();
+            for (int k = 0; k < qdisc.size(); k++) {
+                n += qdisc.get(k).size();
             }
             return n;
         }
 
         int onRings() {
             int n = 0;
-            for (ArrayDeque<Pending> q : onRing) {
-                n += q.size();
+            for (int k = 0; k < onRing.size(); k++) {
+                n += onRing.get(k).size();
             }
             return n;
         }
@@ -446,7 +495,7 @@ public final class GuestRxSimulation {
     }
 
     /** Whether the guest got what was sent: the bytes (when carried, else the length), GSO and checksum state. */
-    private static boolean matches(Pending p, ReceivedPacket r, PackingPolicy policy, GuestKernel kernel) {
+    private static boolean matches(Pending p, PacketView r, PackingPolicy policy, GuestKernel kernel) {
         ChecksumState expected =
                 p.skb.hasGso() && kernel == GuestKernel.CURRENT ? ChecksumState.PARTIAL : p.skb.checksum();
         if (expected == ChecksumState.UNNECESSARY && policy == PackingPolicy.FREEBSD) {
@@ -504,7 +553,18 @@ public final class GuestRxSimulation {
             throw new IllegalArgumentException(
                     "send: " + data.length + " data bytes for a packet of length " + skb.length());
         }
-        return enqueue(guest, skb, payloadFree ? null : data.clone());
+        if (payloadFree) {
+            return enqueue(guest, skb, null);
+        }
+        if (config.replayable) {
+            return enqueue(guest, skb, data.clone()); // the replay log keeps it
+        }
+        // the sender's bytes, copied once into an array of the pool that goes back when the packet is done
+        byte[] copy = payloads.take(data.length);
+        System.arraycopy(data, 0, copy, 0, data.length);
+        long id = enqueue(guest, skb, copy);
+        lastEnqueued.pooledData = true;
+        return id;
     }
 
     /**
@@ -547,9 +607,12 @@ public final class GuestRxSimulation {
     }
 
     private long enqueue(int guest, Skb skb, byte[] data) {
-        record(new Send(guest, skb, data));
+        if (config.replayable) {
+            record(new Send(guest, skb, data));
+        }
         Pending p = newPending(nextId++, guest, skb, data);
         arrivals.addLast(p);
+        lastEnqueued = p;
         return p.id;
     }
 
@@ -564,7 +627,33 @@ public final class GuestRxSimulation {
     Pending newPending(long id, int guest, Skb skb, byte[] data) {
         Guest g = guests[guest];
         g.sent++;
-        return new Pending(id, guest, g.vif.selectQueue(skb), skb, data);
+        int queue = g.vif.selectQueue(skb);
+        if (freePendings > 0) {
+            Pending p = pendingPool[--freePendings];
+            pendingPool[freePendings] = null;
+            p.set(id, guest, queue, skb, data);
+            return p;
+        }
+        return new Pending(id, guest, queue, skb, data);
+    }
+
+    /**
+     * A packet's life ended (delivered, dropped, errored, rejected): its record and its bytes are
+     * reused for a later packet — unless a timed host stands in front of the listener, which may
+     * still hold the record.
+     */
+    void finished(Pending p) {
+        if (!(lifecycle instanceof Direct)) {
+            return;
+        }
+        if (p.pooledData) {
+            payloads.give(p.data);
+        }
+        p.data = null;
+        p.skb = null;
+        if (freePendings < pendingPool.length) {
+            pendingPool[freePendings++] = p;
+        }
     }
 
     /** The packet reaches the host stack now: {@code start_xmit} or the qdisc. */
@@ -631,7 +720,9 @@ public final class GuestRxSimulation {
      * @return the number of packets delivered in this round, over all guests
      */
     public int step() {
-        record(new Step());
+        if (config.replayable) {
+            record(new Step());
+        }
         long before = totalDelivered();
         for (Guest g : guests) {
             g.backendEvents();
@@ -664,23 +755,69 @@ public final class GuestRxSimulation {
     }
 
     /**
-     * Steps until a round changes no statistic (everything delivered, or stuck, e.g. while a guest
-     * does not post).
+     * Steps until a round moves no packet: everything delivered, or stuck, e.g. while a guest does
+     * not post. Progress is a packet moving (sent, taken, answered, delivered, dropped, errored) or a
+     * buffer posted or consumed, never an action that ran and took nothing ({@code rx.c}'s {@code
+     * xenvif_rx_action} runs, and counts a batch, every round while packets wait for slots), so drain
+     * always returns; the packets that cannot move stay counted in {@link
+     * SimulationStatistics#inFlight()}.
      *
      * @return the number of rounds run
      */
     public int drain() {
         int rounds = 0;
-        List<SimulationStatistics> last = null;
+        boolean first = true;
         while (true) {
             step();
             rounds++;
-            List<SimulationStatistics> now = guestStatistics();
-            if (now.equals(last)) {
+            // the statistics compared without building them: every counter of packet movement only
+            // grows, so their sum changes exactly when one of them does (batches are not among them)
+            boolean changed = snapshotChanged();
+            if (!changed && !first) {
                 return rounds;
             }
-            last = now;
+            first = false;
         }
+    }
+
+    /** Takes the per-guest packets in flight and the sum of every growing counter; whether either changed. */
+    private boolean snapshotChanged() {
+        if (drainInFlight == null) {
+            drainInFlight = new long[guests.length];
+            drainArriving = new int[guests.length];
+        }
+        java.util.Arrays.fill(drainArriving, 0);
+        if (!arrivals.isEmpty()) { // a step leaves none, unless a listener sent during it
+            for (Pending p : arrivals) {
+                drainArriving[p.guest]++;
+            }
+        }
+        boolean changed = false;
+        long sum = 0;
+        for (int i = 0; i < guests.length; i++) {
+            Guest g = guests[i];
+            long inFlight = drainArriving[i] + g.waiting() + g.queued.size() + g.onRings();
+            if (inFlight != drainInFlight[i]) {
+                drainInFlight[i] = inFlight;
+                changed = true;
+            }
+            sum += g.sent
+                    + g.delivered
+                    + g.deliveredBytes
+                    + g.mismatched
+                    + g.dropped
+                    + g.errored
+                    + g.qdiscDropped
+                    + g.vif.eventCount();
+            for (Netfront nf : g.netfronts) {
+                sum += nf.eventCount();
+            }
+        }
+        if (sum != drainSum) {
+            drainSum = sum;
+            changed = true;
+        }
+        return changed;
     }
 
     // ---- results -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.github.netbackrx.xen;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A Xen domain as the RX path sees it: a domain id ({@code domid_t}, u16), frames of 4096 real
@@ -9,6 +10,13 @@ import java.util.Arrays;
  *
  * <p>Memory is real bytes so that data can be checked end to end: what a back end copies with
  * {@code GNTTABOP_copy} is what the guest reads back here.
+ *
+ * <p>A frame reads as zero wherever it was not written since it was allocated. A reused frame is
+ * not cleared when it is handed out: the domain remembers the range its last owner wrote (the
+ * frame's <em>junk</em>) and clears it lazily — the part a write does not cover when the frame is
+ * first written, or the whole junk when it is first read — so a frame whose new owner overwrites
+ * what the old one wrote (a packet's bytes placed where the previous packet's were, a receive
+ * buffer filled by the next copy) is never cleared at all.
  */
 public final class Domain {
     /** The size of every frame: 4096 bytes. */
@@ -19,6 +27,14 @@ public final class Domain {
     private byte[][] frames = new byte[8][];
     private boolean[] freed = new boolean[8];
     private int[] freeList = new int[8];
+    /** Per frame: bytes that may be non-zero though not written since the frame was allocated, [lo, hi). */
+    private int[] junkLo = new int[8];
+
+    private int[] junkHi = new int[8];
+    /** Per frame: the hull of the bytes written since it was allocated, [lo, hi). */
+    private int[] dirtyLo = new int[8];
+
+    private int[] dirtyHi = new int[8];
     private int freeCount;
     private int frameCount;
     private int nextPort = 1;
@@ -61,13 +77,29 @@ public final class Domain {
         if (freeCount > 0) {
             int gmfn = freeList[--freeCount];
             freed[gmfn] = false;
-            Arrays.fill(frames[gmfn], (byte) 0);
+            // not cleared here: what the last owner wrote becomes junk, cleared when first touched
+            if (dirtyLo[gmfn] < dirtyHi[gmfn]) {
+                if (junkLo[gmfn] < junkHi[gmfn]) {
+                    junkLo[gmfn] = Math.min(junkLo[gmfn], dirtyLo[gmfn]);
+                    junkHi[gmfn] = Math.max(junkHi[gmfn], dirtyHi[gmfn]);
+                } else {
+                    junkLo[gmfn] = dirtyLo[gmfn];
+                    junkHi[gmfn] = dirtyHi[gmfn];
+                }
+                dirtyLo[gmfn] = 0;
+                dirtyHi[gmfn] = 0;
+            }
             return gmfn;
         }
         if (frameCount == frames.length) {
-            frames = Arrays.copyOf(frames, frames.length * 2);
-            freed = Arrays.copyOf(freed, frames.length);
-            freeList = Arrays.copyOf(freeList, frames.length);
+            int n = frames.length * 2;
+            frames = Arrays.copyOf(frames, n);
+            freed = Arrays.copyOf(freed, n);
+            freeList = Arrays.copyOf(freeList, n);
+            junkLo = Arrays.copyOf(junkLo, n);
+            junkHi = Arrays.copyOf(junkHi, n);
+            dirtyLo = Arrays.copyOf(dirtyLo, n);
+            dirtyHi = Arrays.copyOf(dirtyHi, n);
         }
         frames[frameCount] = new byte[FRAME_SIZE];
         return frameCount++;
@@ -111,7 +143,28 @@ public final class Domain {
      * @throws IllegalArgumentException if the frame does not exist or the range leaves the frame
      */
     public void read(long gmfn, int offset, byte[] dst, int dstOffset, int length) {
-        System.arraycopy(checkedFrame(gmfn, offset, length), offset, dst, dstOffset, length);
+        byte[] frame = checkedFrame(gmfn, offset, length);
+        settle((int) gmfn);
+        System.arraycopy(frame, offset, dst, dstOffset, length);
+    }
+
+    /**
+     * Compares bytes of a frame with bytes of an array, in place (nothing is copied).
+     *
+     * @param gmfn the frame number
+     * @param offset the offset in the frame
+     * @param expected the bytes to compare with
+     * @param expectedOffset the offset in {@code expected}
+     * @param length the number of bytes
+     * @return whether the frame's {@code length} bytes at {@code offset} equal those of {@code
+     *     expected} at {@code expectedOffset}
+     * @throws IllegalArgumentException if the frame does not exist or the range leaves the frame
+     * @throws IndexOutOfBoundsException if the range leaves {@code expected}
+     */
+    public boolean regionEquals(long gmfn, int offset, byte[] expected, int expectedOffset, int length) {
+        byte[] frame = checkedFrame(gmfn, offset, length);
+        settle((int) gmfn);
+        return Arrays.equals(frame, offset, offset + length, expected, expectedOffset, expectedOffset + length);
     }
 
     /**
@@ -125,7 +178,10 @@ public final class Domain {
      * @throws IllegalArgumentException if the frame does not exist or the range leaves the frame
      */
     public void write(long gmfn, int offset, byte[] src, int srcOffset, int length) {
-        System.arraycopy(src, srcOffset, checkedFrame(gmfn, offset, length), offset, length);
+        byte[] frame = checkedFrame(gmfn, offset, length);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        written((int) gmfn, offset, length);
+        System.arraycopy(src, srcOffset, frame, offset, length);
     }
 
     /**
@@ -134,7 +190,9 @@ public final class Domain {
      * @throws IllegalArgumentException if the frame does not exist
      */
     public byte[] readFrame(long gmfn) {
-        return checkedFrame(gmfn, 0, FRAME_SIZE).clone();
+        byte[] frame = checkedFrame(gmfn, 0, FRAME_SIZE);
+        settle((int) gmfn);
+        return frame.clone();
     }
 
     /** @return e.g. {@code Domain[domid=1, frames=3]} */
@@ -146,6 +204,44 @@ public final class Domain {
     /** The live frame, or null when the domain has no such frame (the copy engine's bad_page). */
     byte[] frameOrNull(long gmfn) {
         return hasFrame(gmfn) ? frames[(int) gmfn] : null;
+    }
+
+    /** Before a frame is read as it is: clears its junk. */
+    void settle(int f) {
+        if (junkLo[f] < junkHi[f]) {
+            Arrays.fill(frames[f], junkLo[f], junkHi[f], (byte) 0);
+            junkLo[f] = 0;
+            junkHi[f] = 0;
+        }
+    }
+
+    /**
+     * Before {@code [offset, offset + length)} of a frame is written: clears the junk the write does
+     * not cover, and widens the range written since allocation.
+     */
+    void written(int f, int offset, int length) {
+        int end = offset + length;
+        int lo = junkLo[f];
+        int hi = junkHi[f];
+        if (lo < hi) {
+            if (lo < offset) {
+                Arrays.fill(frames[f], lo, Math.min(hi, offset), (byte) 0);
+            }
+            if (hi > end) {
+                Arrays.fill(frames[f], Math.max(lo, end), hi, (byte) 0);
+            }
+            junkLo[f] = 0;
+            junkHi[f] = 0;
+        }
+        if (length > 0) {
+            if (dirtyLo[f] < dirtyHi[f]) {
+                dirtyLo[f] = Math.min(dirtyLo[f], offset);
+                dirtyHi[f] = Math.max(dirtyHi[f], end);
+            } else {
+                dirtyLo[f] = offset;
+                dirtyHi[f] = end;
+            }
+        }
     }
 
     int allocatePort() {

@@ -52,6 +52,8 @@ public final class GrantCopyEngine {
 
     // result of the last claim: the frame, or null with claimStatus set
     private int claimStatus;
+    /** The frame number the last successful {@link #claim} found. */
+    private int claimedFrame;
 
     GrantCopyEngine(Hypervisor hypervisor, Domain caller) {
         this.hypervisor = hypervisor;
@@ -126,10 +128,12 @@ public final class GrantCopyEngine {
         if (srcFrame == null) {
             return claimStatus;
         }
+        int srcGmfn = claimedFrame;
         byte[] dstFrame = claim(dst, dstIsGref, batch.rawDestRef(i), true);
         if (dstFrame == null) {
             return claimStatus;
         }
+        int dstGmfn = claimedFrame;
 
         // gnttab_copy_buf: bounds
         int srcOffset = batch.rawSourceOffset(i);
@@ -137,6 +141,8 @@ public final class GrantCopyEngine {
         if (srcOffset + len > Domain.FRAME_SIZE || dstOffset + len > Domain.FRAME_SIZE) {
             return GntStatus.BAD_COPY_ARG;
         }
+        src.settle(srcGmfn);
+        dst.written(dstGmfn, dstOffset, len);
         System.arraycopy(srcFrame, srcOffset, dstFrame, dstOffset, len);
         return GntStatus.OKAY;
     }
@@ -171,6 +177,8 @@ public final class GrantCopyEngine {
         byte[] bytes = owner.frameOrNull(frame);
         if (bytes == null) {
             claimStatus = GntStatus.BAD_PAGE;
+        } else {
+            claimedFrame = (int) frame; // frameOrNull found it: below the domain's frame count
         }
         return bytes;
     }
