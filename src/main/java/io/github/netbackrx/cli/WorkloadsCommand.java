@@ -39,7 +39,7 @@ final class WorkloadsCommand extends CommandBase implements Callable<Integer> {
             arity = "0..1",
             paramLabel = "NAME",
             description =
-                    "a workload: mtu, tcp-bulk, small-frags, imix, jumbo, mixed; synthetic: built-in, edges, crossing, random")
+                    "a workload: mtu, tcp-bulk, small-frags, imix, jumbo, mixed; synthetic: built-in, edges, crossing, random, engines")
     private String name;
 
     @Option(

@@ -181,6 +181,7 @@ public final class Workload {
             case EDGES -> edges(random);
             case CROSSING -> crossing(random);
             case RANDOM -> random(random);
+            case ENGINES -> engines(random);
         };
     }
 
@@ -361,6 +362,40 @@ public final class Workload {
             int g = r.nextInt(6);
             int size = g == 0 ? 1 : g == 1 ? 65535 : 1 + r.nextInt(65535);
             b.gso(size, r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
+        }
+        b.checksum(ChecksumState.values()[r.nextInt(3)]);
+        return b.build();
+    }
+
+    /** {@link WorkloadMix#ENGINES}. */
+    private static Skb engines(SplittableRandom r) {
+        Skb.Builder b = Skb.builder();
+        int kind = r.nextInt(10);
+        if (kind < 3) {
+            // a frame in its head, which may cross its page (netbk_copy_skb's case)
+            int len = 60 + r.nextInt(1455);
+            b.head(r.nextInt(Netif.PAGE_SIZE), len);
+        } else if (kind < 5) {
+            b.head(r.nextInt(4000), 40 + r.nextInt(60));
+        } else {
+            int head = r.nextInt(300);
+            b.head(r.nextInt(Netif.PAGE_SIZE - head), head);
+            int frags = 1 + r.nextInt(kind == 9 ? 17 : 8);
+            for (int k = 0; k < frags; k++) {
+                int len = kind == 8 ? 1 + r.nextInt(300) : 1 + r.nextInt(Netif.PAGE_SIZE);
+                int off = r.nextInt(Netif.PAGE_SIZE + 1 - len);
+                if (r.nextInt(6) == 0) {
+                    b.foreignFrag(off, len);
+                } else {
+                    b.frag(off, len);
+                }
+            }
+            if (r.nextInt(50) == 0) {
+                b.frag(4000, 200); // across a page end: the 2010 rule cannot take it
+            }
+            if (r.nextBoolean()) {
+                b.gso(536 + r.nextInt(9000), r.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
+            }
         }
         b.checksum(ChecksumState.values()[r.nextInt(3)]);
         return b.build();

@@ -91,7 +91,18 @@ public enum WorkloadMix {
      * head of up to 299 bytes and 1 to 6 fragments (1 to 16 in a quarter; small ones in another
      * quarter), one fragment in six foreign, half with GSO, any checksum state.
      */
-    RANDOM("random", "synthetic: random heads and 1..16 fragments within pages, some foreign, half GSO", false);
+    RANDOM("random", "synthetic: random heads and 1..16 fragments within pages, some foreign, half GSO", false),
+    /**
+     * Synthetic: the engines' mix: three in ten linear frames of 60 to 1514 bytes whose head may
+     * cross its page, two in ten small heads, the rest a head of up to 299 bytes and 1 to 8 fragments
+     * (1 to 17 in a tenth; small ones in another tenth), one fragment in six foreign, one packet in
+     * fifty with a fragment across a page end (which the 2010 rule cannot take), half with GSO, any
+     * checksum state.
+     */
+    ENGINES(
+            "engines",
+            "synthetic: frames, small heads and 1..17 fragments, some foreign, rarely crossing, half GSO",
+            false);
 
     private final String label;
     private final String summary;

@@ -138,7 +138,7 @@ class SimulateCommandTest {
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err())
                 .contains(
-                        "unknown workload 'huge' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed, built-in, edges, crossing, random)");
+                        "unknown workload 'huge' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed, built-in, edges, crossing, random, engines)");
         CliRun missing =
                 CliRun.of("simulate", "--capture", dir.resolve("none.pcap").toString());
         assertThat(missing)

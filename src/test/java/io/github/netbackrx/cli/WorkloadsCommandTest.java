@@ -25,7 +25,8 @@ class WorkloadsCommandTest {
                         "built-in",
                         "edges",
                         "crossing",
-                        "random");
+                        "random",
+                        "engines");
     }
 
     @Test
@@ -49,7 +50,7 @@ class WorkloadsCommandTest {
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err())
                 .startsWith("netback-rx workloads: unknown workload 'bulk' (valid: mtu, tcp-bulk, small-frags, imix,"
-                        + " jumbo, mixed, built-in, edges, crossing, random)\n");
+                        + " jumbo, mixed, built-in, edges, crossing, random, engines)\n");
         assertThat(CliRun.of("workloads", "imix", "-n", "-1").status()).isEqualTo(2);
         assertThat(CliRun.of("workloads", "imix", "-n", "x").status()).isEqualTo(2);
     }

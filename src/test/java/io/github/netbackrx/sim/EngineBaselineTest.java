@@ -93,7 +93,7 @@ class EngineBaselineTest {
                         0,
                         start,
                         seed + 100,
-                        RandomEndToEndTest::randomSkb,
+                        r -> Workload.packet(WorkloadMix.ENGINES, r),
                         true));
             }
         }
@@ -105,7 +105,7 @@ class EngineBaselineTest {
                 0,
                 -5000,
                 7,
-                RandomEndToEndTest::randomSkb,
+                r -> Workload.packet(WorkloadMix.ENGINES, r),
                 true));
         s.add(new Scenario(
                 "2010-small-copy-array",

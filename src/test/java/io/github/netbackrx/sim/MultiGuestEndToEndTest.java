@@ -80,8 +80,9 @@ class MultiGuestEndToEndTest {
         int n = Math.max(COUNT, 20000);
         for (int i = 0; i < n; i++) {
             int g = rnd.nextInt(guests);
-            Skb skb =
-                    rnd.nextInt(4) == 0 ? RandomEndToEndTest.randomSkb(rnd) : Workload.packet(WorkloadMix.RANDOM, rnd);
+            Skb skb = rnd.nextInt(4) == 0
+                    ? Workload.packet(WorkloadMix.ENGINES, rnd)
+                    : Workload.packet(WorkloadMix.RANDOM, rnd);
             byte[] data = new byte[skb.length()];
             rnd.nextBytes(data);
             sim.send(g, skb, data);

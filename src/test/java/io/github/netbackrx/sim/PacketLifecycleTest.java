@@ -9,6 +9,8 @@ import io.github.netbackrx.netback.DropReason;
 import io.github.netbackrx.netback.EngineProfile;
 import io.github.netbackrx.netfront.ReceivedPacket;
 import io.github.netbackrx.netfront.RejectReason;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -229,7 +231,7 @@ class PacketLifecycleTest {
         int stopped = -1;
         int stoppedUntil = 0;
         for (int i = 0; i < count; i++) {
-            Skb skb = rnd.nextInt(40) == 0 ? tooManySlotsForPerFrag() : RandomEndToEndTest.randomSkb(rnd);
+            Skb skb = rnd.nextInt(40) == 0 ? tooManySlotsForPerFrag() : Workload.packet(WorkloadMix.ENGINES, rnd);
             byte[] data = new byte[skb.length()];
             rnd.nextBytes(data);
             int to = stopped >= 0 && rnd.nextInt(4) != 0 ? stopped : rnd.nextInt(GUESTS);
@@ -242,7 +244,7 @@ class PacketLifecycleTest {
                 stoppedUntil = i + count / 4;
                 sim.stopGuestPosting(stopped);
                 for (int k = 0; k < 400; k++) { // more than its ring, its backend queue and its qdisc hold
-                    Skb burst = RandomEndToEndTest.randomSkb(rnd);
+                    Skb burst = Workload.packet(WorkloadMix.ENGINES, rnd);
                     sim.send(stopped, burst, new byte[burst.length()]);
                     if (k % 8 == 7) {
                         sim.step();

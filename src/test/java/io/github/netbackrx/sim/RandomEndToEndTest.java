@@ -3,11 +3,12 @@ package io.github.netbackrx.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.netbackrx.core.ChecksumState;
-import io.github.netbackrx.core.GsoType;
 import io.github.netbackrx.core.PackingPolicy;
 import io.github.netbackrx.core.Skb;
 import io.github.netbackrx.netfront.Netfront;
 import io.github.netbackrx.netfront.ReceivedPacket;
+import io.github.netbackrx.trace.Workload;
+import io.github.netbackrx.trace.WorkloadMix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -41,7 +42,7 @@ class RandomEndToEndTest {
         int n = Math.max(COUNT, 5000);
         int crossing = 0;
         for (int i = 0; i < n; i++) {
-            Skb skb = randomSkb(rnd);
+            Skb skb = Workload.packet(WorkloadMix.ENGINES, rnd);
             crossing += crossesAPage(skb) ? 1 : 0;
             byte[] data = new byte[skb.length()];
             rnd.nextBytes(data);
@@ -103,38 +104,5 @@ class RandomEndToEndTest {
             }
         }
         return false;
-    }
-
-    static Skb randomSkb(SplittableRandom rnd) {
-        Skb.Builder b = Skb.builder();
-        int kind = rnd.nextInt(10);
-        if (kind < 3) {
-            // MTU-sized frame, sometimes with the head crossing a page (netbk_copy_skb)
-            int len = 60 + rnd.nextInt(1455);
-            b.head(rnd.nextInt(4096), len);
-        } else if (kind < 5) {
-            b.head(rnd.nextInt(4000), 40 + rnd.nextInt(60));
-        } else {
-            int head = rnd.nextInt(300);
-            b.head(rnd.nextInt(4096 - head), head);
-            int frags = 1 + rnd.nextInt(kind == 9 ? 17 : 8);
-            for (int k = 0; k < frags; k++) {
-                int len = kind == 8 ? 1 + rnd.nextInt(300) : 1 + rnd.nextInt(4096);
-                int off = rnd.nextInt(4097 - len);
-                if (rnd.nextInt(6) == 0) {
-                    b.foreignFrag(off, len);
-                } else {
-                    b.frag(off, len);
-                }
-            }
-            if (rnd.nextInt(50) == 0) {
-                b.frag(4000, 200); // crosses a page: the 2010 rule cannot take it
-            }
-            if (rnd.nextBoolean()) {
-                b.gso(536 + rnd.nextInt(9000), rnd.nextBoolean() ? GsoType.TCPV4 : GsoType.TCPV6);
-            }
-        }
-        b.checksum(ChecksumState.values()[rnd.nextInt(3)]);
-        return b.build();
     }
 }

@@ -304,6 +304,6 @@ class WorkloadTest {
         assertThatThrownBy(() -> Workload.named("bulk", 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "unknown workload 'bulk' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed, built-in, edges, crossing, random)");
+                        "unknown workload 'bulk' (valid: mtu, tcp-bulk, small-frags, imix, jumbo, mixed, built-in, edges, crossing, random, engines)");
     }
 }
